@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { AppConfig } from '@app/common';
+import { USER_ROLES, type Actor, type UserRole } from '@app/recommendations';
+
+/** The token is missing, expired, badly signed or carries claims that do not fit a role. */
+export class InvalidTokenError extends Error {
+  readonly code = 'AUTH.INVALID_TOKEN';
+}
+
+/** Turns a bearer token into the {@link Actor} it speaks for: HS256 with the shared secret, or RS256 via JWKS. */
+@Injectable()
+export class TokenVerifier {
+  private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly algorithms: string[];
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    if (config.AUTH_JWKS_URL) {
+      this.key = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL));
+      this.algorithms = ['RS256'];
+    } else {
+      this.key = new TextEncoder().encode(config.AUTH_JWT_SECRET ?? '');
+      this.algorithms = ['HS256'];
+    }
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let payload: JWTPayload;
+    try {
+      const options = { algorithms: this.algorithms, issuer: this.config.AUTH_ISSUER, audience: this.config.AUTH_AUDIENCE };
+      payload = (
+        typeof this.key === 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options)
+      ).payload;
+    } catch (error) {
+      const reason = error instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+      throw new InvalidTokenError(reason);
+    }
+    return actorFromClaims(payload);
+  }
+}
+
+/** Checks the claims API.md defines: sub, name, role, and department or commune for those roles. */
+export function actorFromClaims(payload: JWTPayload): Actor {
+  const { sub, name, role, department, commune } = payload as JWTPayload & Record<string, unknown>;
+  if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('the token has no subject');
+  if (typeof role !== 'string' || !USER_ROLES.includes(role as UserRole))
+    throw new InvalidTokenError('the token has no known role');
+  if (role === 'department' && (typeof department !== 'string' || department === '')) {
+    throw new InvalidTokenError('a department token must name its department');
+  }
+  if (role === 'commune' && (typeof commune !== 'string' || commune === '')) {
+    throw new InvalidTokenError('a commune token must name its commune');
+  }
+  return {
+    sub,
+    name: typeof name === 'string' ? name : sub,
+    role: role as UserRole,
+    ...(role === 'department' ? { department: department as string } : {}),
+    ...(role === 'commune' ? { commune: commune as string } : {}),
+  };
+}

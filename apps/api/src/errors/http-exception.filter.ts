@@ -1,0 +1,83 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import type { Logger } from 'pino';
+import { LOGGER } from '@app/common';
+import { ConcurrencyError, StoreUnavailableError, InvalidAppendError } from '@app/event-store';
+import { DomainError, type DomainErrorKind } from '@app/recommendations';
+import { ConcurrentUpdateError, IdempotencyKeyReusedError, StaleRevisionError, UnknownCodeError } from './api-errors';
+
+const KIND_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'VALIDATION.FAILED',
+  401: 'AUTH.UNAUTHENTICATED',
+  403: 'AUTH.FORBIDDEN',
+  404: 'ROUTE.NOT_FOUND',
+  405: 'ROUTE.METHOD_NOT_ALLOWED',
+  408: 'REQUEST.TIMEOUT',
+  413: 'REQUEST.TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  429: 'REQUEST.THROTTLED',
+  503: 'SERVICE.UNAVAILABLE',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+}
+
+/** Maps every error to API.md's `{ statusCode, error, code, message }`, in one place. Never leaks a stack. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const [status, code, message] = this.describe(exception);
+    if (status >= 500) this.logger.error({ err: exception, method: request.method, url: request.url }, 'request failed');
+    if (exception instanceof HttpException && status === 429) {
+      const retryAfter = response.getHeader('Retry-After');
+      if (retryAfter === undefined) response.setHeader('Retry-After', '60');
+    }
+    const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message };
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): [number, string, string] {
+    if (exception instanceof DomainError) return [KIND_STATUS[exception.kind], exception.code, exception.message];
+    if (exception instanceof StaleRevisionError) return [412, exception.code, exception.message];
+    if (exception instanceof UnknownCodeError) return [400, exception.code, exception.message];
+    if (exception instanceof IdempotencyKeyReusedError) return [409, exception.code, exception.message];
+    if (exception instanceof ConcurrentUpdateError) return [409, exception.code, exception.message];
+    if (exception instanceof ConcurrencyError)
+      return [409, 'RECOMMENDATION.CONCURRENT_UPDATE', 'the item changed meanwhile; try again'];
+    if (exception instanceof InvalidAppendError) return [409, exception.code, exception.message];
+    if (exception instanceof StoreUnavailableError)
+      return [503, exception.code, 'the event store is unavailable; nothing was recorded'];
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      const obj = typeof res === 'object' && res !== null ? (res as Record<string, unknown>) : {};
+      const code = typeof obj.code === 'string' ? obj.code : (DEFAULT_CODES[status] ?? `HTTP.${status}`);
+      const raw = obj.message ?? (typeof res === 'string' ? res : exception.message);
+      return [status, code, Array.isArray(raw) ? raw.join('; ') : String(raw)];
+    }
+    const bodyParser = exception as { type?: string; status?: number; message?: string };
+    if (bodyParser?.type === 'entity.too.large') return [413, 'REQUEST.TOO_LARGE', 'the request body is too large'];
+    if (bodyParser?.type === 'entity.parse.failed')
+      return [400, 'VALIDATION.MALFORMED_JSON', 'the request body is not valid JSON'];
+    if (typeof bodyParser?.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
+      return [
+        bodyParser.status,
+        DEFAULT_CODES[bodyParser.status] ?? `HTTP.${bodyParser.status}`,
+        bodyParser.message ?? 'bad request',
+      ];
+    }
+    return [HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'an unexpected error occurred; it has been logged'];
+  }
+}

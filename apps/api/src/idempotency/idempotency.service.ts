@@ -1,0 +1,86 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import {
+  canonicalJson,
+  ConcurrencyError,
+  genesisHash,
+  EVENT_STORE,
+  EventStreamRepository,
+  sha256,
+  type EventStore,
+  type EventContext,
+} from '@app/event-store';
+import { IdempotencyKeyReusedError } from '../errors/api-errors';
+
+/** Answer stored for a key: replayed as it was the first time. */
+export interface StoredAnswer {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+export interface IdempotentRequest {
+  /** Who sent it: keys are scoped to the caller. */
+  sub: string;
+  key: string;
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency-';
+const MAX_KEY_LENGTH = 200;
+
+/**
+ * `Idempotency-Key` support, kept durably in the event store itself (one small stream per caller
+ * and key), so it works the same on every adapter and survives restarts. The command's events get
+ * ids derived from the key, so even two concurrent retries append once.
+ */
+@Injectable()
+export class IdempotencyService {
+  private readonly repository: EventStreamRepository;
+
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.repository = new EventStreamRepository(store);
+  }
+
+  async run(
+    request: IdempotentRequest,
+    context: Omit<EventContext, 'idempotencyKey'>,
+    execute: (idSeed: string) => Promise<StoredAnswer>,
+  ): Promise<StoredAnswer> {
+    if (request.key.length === 0 || request.key.length > MAX_KEY_LENGTH) {
+      throw new BadRequestException({
+        code: 'VALIDATION.IDEMPOTENCY_KEY',
+        message: `Idempotency-Key must have 1 to ${MAX_KEY_LENGTH} characters`,
+      });
+    }
+    const seed = sha256(`${request.sub}\n${request.key}`);
+    const stream = `${IDEMPOTENCY_STREAM_PREFIX}${seed}`;
+    const fingerprint = sha256(`${request.method} ${request.path}\n${canonicalJson(request.body ?? {})}`);
+
+    const earlier = await this.stored(stream, fingerprint);
+    if (earlier) return earlier;
+    const answer = await execute(seed);
+    try {
+      await this.repository.append(
+        stream,
+        { revision: null, lastHash: genesisHash(stream) },
+        [{ type: 'IdempotentRequestCompleted', data: { fingerprint, statusCode: answer.statusCode, body: answer.body } }],
+        { ...context, idempotencyKey: request.key },
+        `${seed}:answer`,
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      // A concurrent retry recorded its answer first; both carry the same events.
+      return (await this.stored(stream, fingerprint)) ?? answer;
+    }
+    return answer;
+  }
+
+  private async stored(stream: string, fingerprint: string): Promise<StoredAnswer | null> {
+    const { events } = await this.repository.load(stream);
+    const record = events[0];
+    if (!record) return null;
+    if (record.data.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+    return { statusCode: Number(record.data.statusCode), body: record.data.body as Record<string, unknown> };
+  }
+}

@@ -1,0 +1,6 @@
+import { CommandHandler } from '@nestjs/cqrs';
+import { RecommendationCommandHandler } from '../recommendation-command.handler';
+import { AcknowledgeAssignmentCommand } from './acknowledge-assignment.command';
+
+@CommandHandler(AcknowledgeAssignmentCommand)
+export class AcknowledgeAssignmentHandler extends RecommendationCommandHandler<AcknowledgeAssignmentCommand> {}

@@ -1,0 +1,2 @@
+/** Acknowledging takes no body. */
+export class AcknowledgeAssignmentRequestDto {}

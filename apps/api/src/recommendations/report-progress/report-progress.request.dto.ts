@@ -1,0 +1,6 @@
+import { RequiredText, LONG_TEXT } from '../dto/text';
+
+export class ReportProgressRequestDto {
+  @RequiredText(LONG_TEXT, 'Draft plan sent to the ward for comments.')
+  note!: string;
+}

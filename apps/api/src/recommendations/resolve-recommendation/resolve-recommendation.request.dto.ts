@@ -1,0 +1,6 @@
+import { RequiredText, LONG_TEXT } from '../dto/text';
+
+export class ResolveRecommendationRequestDto {
+  @RequiredText(LONG_TEXT, 'Decision 123/QD-UBND seconds two IT staff to the commune for six months.')
+  resolution!: string;
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { tokenCommand } from './token.command';
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  token: tokenCommand,
+};
+
+/** `npm run cli -- <command> [options]`: operator commands that run without the HTTP service. */
+async function main(): Promise<void> {
+  const [name, ...argv] = process.argv.slice(2);
+  const command = commands[name ?? ''];
+  if (!command) {
+    process.stderr.write(`usage: npm run cli -- <${Object.keys(commands).join('|')}> [options]\n`);
+    process.exit(2);
+  }
+  await command(argv);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+import { bootstrap } from '../../server/src/bootstrap';
+
+void bootstrap(['worker']);

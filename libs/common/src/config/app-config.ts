@@ -1,0 +1,131 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
+
+const DURATION = /^\d+(ms|s|m|h|d)$/;
+const PORT_RANGE = 'an integer from 0 to 65535';
+const DURATION_LIST = /^\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*$/;
+
+/** Every setting of the service, read from the environment and validated before anything starts. */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: PORT_RANGE })
+  @Min(0, { message: PORT_RANGE })
+  @Max(65535, { message: PORT_RANGE })
+  PORT = 3000;
+
+  @IsString()
+  DATA_DIR = './data';
+
+  @IsIn(['sqlite', 'esdb'])
+  EVENT_STORE: 'sqlite' | 'esdb' = 'sqlite';
+
+  @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'esdb' || c.EVENTSTORE_CONNECTION_STRING !== undefined)
+  @Matches(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/.+/, {
+    message: 'a URL such as esdb://localhost:2113?tls=false (required when EVENT_STORE=esdb)',
+  })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/, { message: 'at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'an http(s) URL of a JWKS document' })
+  AUTH_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @Matches(DURATION_LIST, { message: 'a comma-separated list of durations such as 3d,1d' })
+  REMINDER_LEADS = '3d,1d';
+
+  @Matches(DURATION, { message: 'a duration such as 7d, 12h or 30m' })
+  ESCALATION_EVERY = '7d';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'an http(s) URL' })
+  NOTIFY_WEBHOOK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_FROM?: string;
+
+  @IsOptional()
+  @IsString()
+  DIRECTORY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  CALENDAR_DIR?: string;
+
+  @Matches(/^\d+(b|kb|mb)$/, { message: 'a size such as 100kb or 1mb' })
+  BODY_LIMIT = '100kb';
+}
+
+/** A configuration value is missing or not allowed; the message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; the first bad variable is reported as one clear line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig()).concat(
+    'EVENTSTORE_CONNECTION_STRING',
+    'AUTH_JWT_SECRET',
+    'AUTH_JWKS_URL',
+    'AUTH_ISSUER',
+    'AUTH_AUDIENCE',
+    'NOTIFY_WEBHOOK_URL',
+    'WEBHOOK_SECRET',
+    'SMTP_URL',
+    'SMTP_FROM',
+    'DIRECTORY_FILE',
+    'CALENDAR_DIR',
+  );
+  const raw: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const [first] = errors;
+    const [allowed] = Object.values(first.constraints ?? {});
+    const value = raw[first.property];
+    const got = value === undefined ? 'nothing' : first.property.includes('SECRET') ? 'a hidden value' : JSON.stringify(value);
+    throw new ConfigError(
+      `Invalid configuration: ${first.property} must be ${allowed.replace(/^\w+ must be /, '')} (got ${got})`,
+    );
+  }
+  if (config.NODE_ENV === 'production' && !config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
+    throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when NODE_ENV=production');
+  }
+  return config;
+}

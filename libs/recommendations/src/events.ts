@@ -1,0 +1,167 @@
+/**
+ * The events of a recommendation's stream. A stored event's shape never changes: a new shape gets
+ * a new schema version and an upcaster. Names are past tense string literals.
+ */
+
+/** How a due date was obtained, kept so that it can be explained later. */
+export type DueDateBasis =
+  | { method: 'explicit' }
+  | {
+      method: 'workingDays';
+      workingDays: number;
+      from: string;
+      fromLocalDate: string;
+      timeZone: string;
+      skipped: Array<{ date: string; reason: string }>;
+      workedWeekendDays: Array<{ date: string; reason: string }>;
+      calendarVersion: string;
+    };
+
+export interface RecommendationRaised {
+  type: 'RecommendationRaised';
+  data: {
+    recommendationId: string;
+    commune: string;
+    workingGroup: number | null;
+    sessionDate: string | null;
+    title: string;
+    description: string;
+    category: string;
+    raisedAt: string;
+    raisedBy: string;
+  };
+}
+
+export interface RecommendationAccepted {
+  type: 'RecommendationAccepted';
+  data: { note: string | null; acceptedAt: string };
+}
+
+export interface RecommendationDeclined {
+  type: 'RecommendationDeclined';
+  data: { reason: string; declinedAt: string };
+}
+
+export interface RecommendationAssigned {
+  type: 'RecommendationAssigned';
+  data: {
+    assignmentNo: number;
+    department: string;
+    dueAt: string;
+    dueBasis: DueDateBasis;
+    instructions: string | null;
+    assignedAt: string;
+  };
+}
+
+export interface AssignmentAcknowledged {
+  type: 'AssignmentAcknowledged';
+  data: { assignmentNo: number; department: string; acknowledgedAt: string };
+}
+
+export interface ProgressReported {
+  type: 'ProgressReported';
+  data: { assignmentNo: number; department: string; note: string; reportedAt: string };
+}
+
+export interface ExtensionRequested {
+  type: 'ExtensionRequested';
+  data: { assignmentNo: number; department: string; requestedDueAt: string; reason: string; requestedAt: string };
+}
+
+export interface DeadlineExtended {
+  type: 'DeadlineExtended';
+  data: {
+    assignmentNo: number;
+    previousDueAt: string;
+    dueAt: string;
+    dueBasis: DueDateBasis;
+    reason: string;
+    extendedAt: string;
+  };
+}
+
+export interface AssignmentReturned {
+  type: 'AssignmentReturned';
+  data: { assignmentNo: number; department: string; reason: string; returnedAt: string };
+}
+
+export interface RecommendationResolved {
+  type: 'RecommendationResolved';
+  data: {
+    resolution: string;
+    resolvedAt: string;
+    resolvedBy: string;
+    /** null when answered on the spot, before any assignment. */
+    department: string | null;
+    assignmentNo: number | null;
+    dueAt: string | null;
+    onTime: boolean;
+  };
+}
+
+export interface RecommendationReopened {
+  type: 'RecommendationReopened';
+  data: {
+    reason: string;
+    assignmentNo: number;
+    department: string;
+    dueAt: string;
+    dueBasis: DueDateBasis;
+    reopenedAt: string;
+  };
+}
+
+export interface ReminderSent {
+  type: 'ReminderSent';
+  data: { assignmentNo: number; department: string; lead: string; dueAt: string; channels: string[]; sentAt: string };
+}
+
+export interface DeadlineEscalated {
+  type: 'DeadlineEscalated';
+  data: { assignmentNo: number; department: string; level: number; dueAt: string; daysOverdue: number; escalatedAt: string };
+}
+
+export interface NotificationFailed {
+  type: 'NotificationFailed';
+  data: { assignmentNo: number; department: string; channel: string; notice: string; error: string; failedAt: string };
+}
+
+export type RecommendationEvent =
+  | RecommendationRaised
+  | RecommendationAccepted
+  | RecommendationDeclined
+  | RecommendationAssigned
+  | AssignmentAcknowledged
+  | ProgressReported
+  | ExtensionRequested
+  | DeadlineExtended
+  | AssignmentReturned
+  | RecommendationResolved
+  | RecommendationReopened
+  | ReminderSent
+  | DeadlineEscalated
+  | NotificationFailed;
+
+export type RecommendationEventType = RecommendationEvent['type'];
+
+export const RECOMMENDATION_EVENT_TYPES: readonly RecommendationEventType[] = [
+  'RecommendationRaised',
+  'RecommendationAccepted',
+  'RecommendationDeclined',
+  'RecommendationAssigned',
+  'AssignmentAcknowledged',
+  'ProgressReported',
+  'ExtensionRequested',
+  'DeadlineExtended',
+  'AssignmentReturned',
+  'RecommendationResolved',
+  'RecommendationReopened',
+  'ReminderSent',
+  'DeadlineEscalated',
+  'NotificationFailed',
+];
+
+/** Stream of one recommendation. */
+export const recommendationStream = (id: string) => `recommendation-${id}`;
+export const RECOMMENDATION_STREAM_PREFIX = 'recommendation-';

@@ -1,0 +1,152 @@
+import type { Actor, Role } from './actor';
+import type { RecommendationCommand, RecommendationCommandType } from './commands';
+import { DomainError, ErrorCodes } from './errors';
+import type { Raised, RecommendationState, RecommendationStatus } from './state';
+
+/** Who may issue each command at all (API.md's "who" column). */
+export const ALLOWED_ROLES: Record<RecommendationCommandType, readonly Role[]> = {
+  RaiseRecommendation: ['secretariat', 'commune'],
+  AcceptRecommendation: ['secretariat'],
+  DeclineRecommendation: ['secretariat'],
+  AssignRecommendation: ['secretariat'],
+  AcknowledgeAssignment: ['department'],
+  ReportProgress: ['department'],
+  RequestExtension: ['department'],
+  ExtendDeadline: ['secretariat', 'committee'],
+  ReturnAssignment: ['department'],
+  ResolveRecommendation: ['department', 'secretariat'],
+  ReopenRecommendation: ['committee', 'secretariat'],
+  SendReminder: ['system'],
+  EscalateDeadline: ['system'],
+  RecordNotificationFailure: ['system'],
+};
+
+/** The statuses each command may start from (API.md's "from" column). */
+export const ALLOWED_FROM: Record<RecommendationCommandType, readonly RecommendationStatus[]> = {
+  RaiseRecommendation: [],
+  AcceptRecommendation: ['raised'],
+  DeclineRecommendation: ['raised'],
+  AssignRecommendation: ['accepted'],
+  AcknowledgeAssignment: ['assigned'],
+  ReportProgress: ['assigned'],
+  RequestExtension: ['assigned'],
+  ExtendDeadline: ['assigned'],
+  ReturnAssignment: ['assigned'],
+  ResolveRecommendation: ['assigned', 'accepted'],
+  ReopenRecommendation: ['resolved'],
+  SendReminder: ['assigned'],
+  EscalateDeadline: ['assigned'],
+  RecordNotificationFailure: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
+};
+
+export function roleMayIssueCommand(command: RecommendationCommand): void {
+  if (!ALLOWED_ROLES[command.type].includes(command.actor.role)) {
+    throw new DomainError(ErrorCodes.roleNotAllowed, 'forbidden', `role ${command.actor.role} may not ${describe(command.type)}`);
+  }
+}
+
+export function communeRaisesOnlyForItself(actor: Actor, commune: string): void {
+  if (actor.role === 'commune' && actor.commune !== commune) {
+    throw new DomainError(ErrorCodes.otherCommune, 'forbidden', 'a commune may raise recommendations only for itself');
+  }
+}
+
+export function recommendationMustExist(
+  state: RecommendationState,
+  id: string,
+): asserts state is Exclude<RecommendationState, { status: 'none' }> {
+  if (state.status === 'none') throw new DomainError(ErrorCodes.notFound, 'not_found', `recommendation ${id} not found`);
+}
+
+export function recommendationMustBeNew(state: RecommendationState, id: string): void {
+  if (state.status !== 'none') throw new DomainError(ErrorCodes.alreadyExists, 'conflict', `recommendation ${id} already exists`);
+}
+
+/** Outside a caller's scope an item does not exist for them: departments see what they hold or held, communes their own. */
+export function itemMustBeInCallerScope(state: Raised, actor: Actor): void {
+  const outside =
+    (actor.role === 'department' && (!actor.department || !state.departmentsHeld.includes(actor.department))) ||
+    (actor.role === 'commune' && actor.commune !== state.commune);
+  if (outside) throw new DomainError(ErrorCodes.notFound, 'not_found', `recommendation ${state.id} not found`);
+}
+
+export function transitionMustBeAllowed(status: RecommendationStatus, type: RecommendationCommandType): void {
+  if (!ALLOWED_FROM[type].includes(status)) {
+    throw new DomainError(
+      ErrorCodes.invalidTransition,
+      'conflict',
+      `cannot ${describe(type)} a recommendation that is ${status}`,
+    );
+  }
+}
+
+export function departmentActsOnlyOnItsAssignment(assignedTo: string, actor: Actor): void {
+  if (actor.role === 'department' && actor.department !== assignedTo) {
+    throw new DomainError(
+      ErrorCodes.notAssignedToCaller,
+      'forbidden',
+      'the recommendation is not assigned to your department now',
+    );
+  }
+}
+
+export function onlyTheAssignedDepartmentResolvesAnAssignment(assignedTo: string, actor: Actor): void {
+  if (actor.role !== 'department' || actor.department !== assignedTo) {
+    throw new DomainError(
+      ErrorCodes.notAssignedToCaller,
+      'forbidden',
+      'only the assigned department resolves an assigned recommendation',
+    );
+  }
+}
+
+export function onlyTheSecretariatAnswersOnTheSpot(actor: Actor): void {
+  if (actor.role !== 'secretariat') {
+    throw new DomainError(
+      ErrorCodes.notAssignedToCaller,
+      'forbidden',
+      'only the secretariat resolves a recommendation that is not assigned',
+    );
+  }
+}
+
+export function dueDateMustBeInFuture(dueAt: string, now: string): void {
+  if (new Date(dueAt).getTime() <= new Date(now).getTime()) {
+    throw new DomainError(ErrorCodes.dueDateNotInFuture, 'invalid', `due date ${dueAt} is not in the future`);
+  }
+}
+
+export function newDueDateMustBeLater(dueAt: string, currentDueAt: string): void {
+  if (new Date(dueAt).getTime() <= new Date(currentDueAt).getTime()) {
+    throw new DomainError(
+      ErrorCodes.dueDateNotLater,
+      'invalid',
+      `due date ${dueAt} is not later than the current ${currentDueAt}`,
+    );
+  }
+}
+
+export function assignmentAcknowledgedOnce(acknowledgedAt: string | null): void {
+  if (acknowledgedAt !== null) {
+    throw new DomainError(
+      ErrorCodes.alreadyAcknowledged,
+      'conflict',
+      `the assignment was already acknowledged at ${acknowledgedAt}`,
+    );
+  }
+}
+
+export function reopenNeedsADepartment(department: string | null): asserts department is string {
+  if (!department) {
+    throw new DomainError(ErrorCodes.departmentRequired, 'invalid', 'answered on the spot: give the department to reopen it to');
+  }
+}
+
+/** A reminder or escalation that no longer matches the item (resolved, moved, already sent) is stale. */
+export function noticeMustStillApply(stale: boolean, what: string): void {
+  if (stale) throw new DomainError(ErrorCodes.staleNotice, 'conflict', `${what} no longer applies`);
+}
+
+function describe(type: RecommendationCommandType): string {
+  return type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

@@ -1,0 +1,344 @@
+/**
+ * Test data builders for the recommendation domain. Histories are written as the events that were
+ * stored, by hand and not through `decide`, so that a spec of `decide` never gets its "given" from
+ * the code under test.
+ */
+import type { Actor } from '../actor';
+import type { CommandOf, Due, RecommendationCommand, RecommendationCommandType } from '../commands';
+import { DomainError, type DomainErrorKind } from '../errors';
+import type { DueDateBasis, RecommendationEvent } from '../events';
+import { fold } from '../evolve';
+import type { RecommendationState } from '../state';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+/** 09:00 in the province on 4 August 2025, when Working Group No. 1 met Tam Thanh ward. */
+export const SESSION_AT = '2025-08-04T02:00:00.000Z';
+/** When commands are decided unless a spec says otherwise: after any history a builder writes by default. */
+export const NOW = '2025-08-06T02:00:00.000Z';
+/** "No later than September 2025": 17:00 in the province on 30 September. */
+export const DUE_AT = '2025-09-30T10:00:00.000Z';
+/** Where extensions and reopenings move the due date by default: later than DUE_AT. */
+export const LATER_DUE_AT = '2025-10-31T10:00:00.000Z';
+export const RECOMMENDATION_ID = 'rec-tam-thanh-headquarters';
+
+export function plus(iso: string, ms: number): string {
+  return new Date(new Date(iso).getTime() + ms).toISOString();
+}
+
+export function explicitDue(dueAt: string): Due {
+  return { dueAt, basis: { method: 'explicit' } };
+}
+
+// Actors, with codes from config/directory.json.
+
+export const secretariat = (): Actor => ({ sub: 'secretariat-clerk', name: 'Secretariat clerk', role: 'secretariat' });
+export const committee = (): Actor => ({ sub: 'committee-member', name: 'Standing committee member', role: 'committee' });
+export const department = (code: string): Actor => ({
+  sub: `${code}-officer`,
+  name: `Officer of ${code}`,
+  role: 'department',
+  department: code,
+});
+export const commune = (code: string): Actor => ({
+  sub: `${code}-clerk`,
+  name: `Clerk of ${code}`,
+  role: 'commune',
+  commune: code,
+});
+export const auditor = (): Actor => ({ sub: 'inspector', name: 'Inspection committee', role: 'auditor' });
+export const system = (): Actor => ({ sub: 'system', name: 'Follow-up Tracker', role: 'system' });
+
+// Histories.
+
+interface Current {
+  assignmentNo: number;
+  department: string;
+  dueAt: string;
+}
+
+/** Each step appends the event that step stored; timestamps advance by an hour from SESSION_AT unless `at` is given. */
+export class RecommendationBuilder {
+  private readonly events: RecommendationEvent[] = [];
+  private clock = SESSION_AT;
+  private assignmentCount = 0;
+  private current: Current | null = null;
+  private lastDepartment: string | null = null;
+
+  constructor(private readonly id: string) {}
+
+  raisedBy(actor: Actor, details: { commune?: string; title?: string; category?: string; at?: string } = {}): this {
+    if (this.events.length > 0) throw new Error('raisedBy() must come first');
+    this.events.push({
+      type: 'RecommendationRaised',
+      data: {
+        recommendationId: this.id,
+        commune: details.commune ?? actor.commune ?? 'tam-thanh',
+        workingGroup: 1,
+        sessionDate: '2025-08-04',
+        title: details.title ?? 'Invest in a centralized headquarters for Tam Thanh ward',
+        description: 'The ward works from headquarters scattered over several locations.',
+        category: details.category ?? 'headquarters',
+        raisedAt: this.tick(details.at),
+        raisedBy: actor.sub,
+      },
+    });
+    return this;
+  }
+
+  accepted(options: { note?: string | null; at?: string } = {}): this {
+    this.started();
+    return this.push({ type: 'RecommendationAccepted', data: { note: options.note ?? null, acceptedAt: this.tick(options.at) } });
+  }
+
+  declined(options: { reason?: string; at?: string } = {}): this {
+    this.started();
+    const reason = options.reason ?? 'Already covered by the provincial staffing plan';
+    return this.push({ type: 'RecommendationDeclined', data: { reason, declinedAt: this.tick(options.at) } });
+  }
+
+  assignedTo(
+    code: string,
+    options: { dueAt?: string; dueBasis?: DueDateBasis; instructions?: string | null; at?: string } = {},
+  ): this {
+    this.started();
+    this.assignmentCount += 1;
+    this.current = { assignmentNo: this.assignmentCount, department: code, dueAt: options.dueAt ?? DUE_AT };
+    this.lastDepartment = code;
+    return this.push({
+      type: 'RecommendationAssigned',
+      data: {
+        ...this.current,
+        dueBasis: options.dueBasis ?? { method: 'explicit' },
+        instructions: options.instructions ?? null,
+        assignedAt: this.tick(options.at),
+      },
+    });
+  }
+
+  acknowledged(options: { at?: string } = {}): this {
+    const { assignmentNo, department } = this.assignment('acknowledged');
+    return this.push({
+      type: 'AssignmentAcknowledged',
+      data: { assignmentNo, department, acknowledgedAt: this.tick(options.at) },
+    });
+  }
+
+  progressReported(options: { note?: string; at?: string } = {}): this {
+    const { assignmentNo, department } = this.assignment('progressReported');
+    const note = options.note ?? 'Site survey for the new headquarters done';
+    return this.push({ type: 'ProgressReported', data: { assignmentNo, department, note, reportedAt: this.tick(options.at) } });
+  }
+
+  extensionRequested(options: { requestedDueAt?: string; reason?: string; at?: string } = {}): this {
+    const { assignmentNo, department } = this.assignment('extensionRequested');
+    return this.push({
+      type: 'ExtensionRequested',
+      data: {
+        assignmentNo,
+        department,
+        requestedDueAt: options.requestedDueAt ?? LATER_DUE_AT,
+        reason: options.reason ?? 'Waiting for the land survey',
+        requestedAt: this.tick(options.at),
+      },
+    });
+  }
+
+  extended(options: { dueAt?: string; reason?: string; at?: string } = {}): this {
+    const current = this.assignment('extended');
+    const previousDueAt = current.dueAt;
+    current.dueAt = options.dueAt ?? LATER_DUE_AT;
+    return this.push({
+      type: 'DeadlineExtended',
+      data: {
+        assignmentNo: current.assignmentNo,
+        previousDueAt,
+        dueAt: current.dueAt,
+        dueBasis: { method: 'explicit' },
+        reason: options.reason ?? 'Land survey pending',
+        extendedAt: this.tick(options.at),
+      },
+    });
+  }
+
+  returned(options: { reason?: string; at?: string } = {}): this {
+    const { assignmentNo, department } = this.assignment('returned');
+    this.current = null;
+    const reason = options.reason ?? 'Outside our competence';
+    return this.push({
+      type: 'AssignmentReturned',
+      data: { assignmentNo, department, reason, returnedAt: this.tick(options.at) },
+    });
+  }
+
+  /** By the assigned department when assigned, else answered on the spot by the secretariat. */
+  resolved(options: { resolution?: string; by?: Actor; at?: string } = {}): this {
+    this.started();
+    const resolvedAt = this.tick(options.at);
+    const current = this.current;
+    this.current = null;
+    const by = options.by ?? (current ? department(current.department) : secretariat());
+    return this.push({
+      type: 'RecommendationResolved',
+      data: {
+        resolution: options.resolution ?? 'Headquarters included in the 2026 investment plan',
+        resolvedAt,
+        resolvedBy: by.sub,
+        department: current?.department ?? null,
+        assignmentNo: current?.assignmentNo ?? null,
+        dueAt: current?.dueAt ?? null,
+        onTime: current ? new Date(resolvedAt).getTime() <= new Date(current.dueAt).getTime() : true,
+      },
+    });
+  }
+
+  /** To `department`, or else to the last department that held the item. */
+  reopened(options: { dueAt?: string; department?: string; reason?: string; at?: string } = {}): this {
+    const code = options.department ?? this.lastDepartment;
+    if (!code) throw new Error('reopened() needs a department: the item was never assigned');
+    this.assignmentCount += 1;
+    this.current = { assignmentNo: this.assignmentCount, department: code, dueAt: options.dueAt ?? LATER_DUE_AT };
+    this.lastDepartment = code;
+    return this.push({
+      type: 'RecommendationReopened',
+      data: {
+        reason: options.reason ?? 'The response gives no construction date',
+        ...this.current,
+        dueBasis: { method: 'explicit' },
+        reopenedAt: this.tick(options.at),
+      },
+    });
+  }
+
+  reminded(options: { lead?: string; channels?: string[]; at?: string } = {}): this {
+    const { assignmentNo, department, dueAt } = this.assignment('reminded');
+    const lead = options.lead ?? '3d';
+    const channels = options.channels ?? ['webhook', 'email'];
+    return this.push({
+      type: 'ReminderSent',
+      data: { assignmentNo, department, lead, dueAt, channels, sentAt: this.tick(options.at) },
+    });
+  }
+
+  /** At the due date unless `at` says otherwise, since an escalation never comes earlier. */
+  escalated(options: { level?: number; at?: string } = {}): this {
+    const { assignmentNo, department, dueAt } = this.assignment('escalated');
+    const escalatedAt = this.tick(options.at ?? dueAt);
+    const daysOverdue = Math.floor((new Date(escalatedAt).getTime() - new Date(dueAt).getTime()) / DAY);
+    return this.push({
+      type: 'DeadlineEscalated',
+      data: { assignmentNo, department, level: options.level ?? 1, dueAt, daysOverdue, escalatedAt },
+    });
+  }
+
+  build(): RecommendationEvent[] {
+    this.started();
+    return [...this.events];
+  }
+
+  private push(event: RecommendationEvent): this {
+    this.events.push(event);
+    return this;
+  }
+
+  /** A history starts with its raise: the default one when the spec did not write it. */
+  private started(): void {
+    if (this.events.length === 0) this.raisedBy(secretariat());
+  }
+
+  private assignment(step: string): Current {
+    if (!this.current) throw new Error(`${step}() needs a current assignment`);
+    return this.current;
+  }
+
+  /** The timestamp of the next event; the clock then moves on an hour past it. */
+  private tick(at?: string): string {
+    const time = at ?? this.clock;
+    this.clock = plus(time, HOUR);
+    return time;
+  }
+}
+
+/** Raised by the secretariat for Tam Thanh ward at SESSION_AT, unless `raisedBy` says otherwise. */
+export function aRecommendation(id: string = RECOMMENDATION_ID): RecommendationBuilder {
+  return new RecommendationBuilder(id);
+}
+
+/** The state a history folds to: the "given" of a spec. */
+export function given(events: readonly RecommendationEvent[]): RecommendationState {
+  return fold(events);
+}
+
+// Commands.
+
+type Envelope = Pick<RecommendationCommand, 'recommendationId' | 'actor' | 'now'>;
+type Payload<T extends RecommendationCommandType> = Omit<CommandOf<T>, 'type' | keyof Envelope>;
+
+/** Who issues each command unless a spec says otherwise: someone API.md allows, acting on a default history. */
+const DEFAULT_ACTOR: Record<RecommendationCommandType, () => Actor> = {
+  RaiseRecommendation: secretariat,
+  AcceptRecommendation: secretariat,
+  DeclineRecommendation: secretariat,
+  AssignRecommendation: secretariat,
+  AcknowledgeAssignment: () => department('home-affairs'),
+  ReportProgress: () => department('home-affairs'),
+  RequestExtension: () => department('home-affairs'),
+  ExtendDeadline: secretariat,
+  ReturnAssignment: () => department('home-affairs'),
+  ResolveRecommendation: () => department('home-affairs'),
+  ReopenRecommendation: committee,
+  SendReminder: system,
+  EscalateDeadline: system,
+  RecordNotificationFailure: system,
+};
+
+/** Valid payloads against the builder's defaults (assignment 1, due at DUE_AT). */
+const DEFAULT_PAYLOAD: { [T in RecommendationCommandType]: Payload<T> } = {
+  RaiseRecommendation: {
+    commune: 'tam-thanh',
+    title: 'Invest in a centralized headquarters for Tam Thanh ward',
+    description: 'The ward works from headquarters scattered over several locations.',
+    category: 'headquarters',
+    workingGroup: 1,
+    sessionDate: '2025-08-04',
+  },
+  AcceptRecommendation: { note: null },
+  DeclineRecommendation: { reason: 'Already covered by the provincial staffing plan' },
+  AssignRecommendation: { department: 'home-affairs', due: explicitDue(DUE_AT), instructions: null },
+  AcknowledgeAssignment: {},
+  ReportProgress: { note: 'Site survey for the new headquarters done' },
+  RequestExtension: { requestedDueAt: LATER_DUE_AT, reason: 'Waiting for the land survey' },
+  ExtendDeadline: { due: explicitDue(LATER_DUE_AT), reason: 'Land survey pending' },
+  ReturnAssignment: { reason: 'Outside our competence' },
+  ResolveRecommendation: { resolution: 'Headquarters included in the 2026 investment plan' },
+  ReopenRecommendation: { reason: 'The response gives no construction date', due: explicitDue(LATER_DUE_AT), department: null },
+  SendReminder: { assignmentNo: 1, lead: '3d', dueAt: DUE_AT, channels: ['webhook'] },
+  EscalateDeadline: { assignmentNo: 1, level: 1, dueAt: DUE_AT },
+  RecordNotificationFailure: { assignmentNo: 1, channel: 'email', notice: 'reminder 3d', error: 'SMTP 421 try again later' },
+};
+
+/** A command of `type` for RECOMMENDATION_ID at NOW by an allowed actor; `fields` override any part. */
+export function command<T extends RecommendationCommandType>(type: T, fields: Partial<Envelope & Payload<T>> = {}): CommandOf<T> {
+  const built = {
+    type,
+    recommendationId: RECOMMENDATION_ID,
+    actor: DEFAULT_ACTOR[type](),
+    now: NOW,
+    ...DEFAULT_PAYLOAD[type],
+    ...fields,
+  };
+  return built as unknown as CommandOf<T>;
+}
+
+/** The DomainError `run` throws, as `{ code, kind }`; fails when it decides events or throws anything else. */
+export function refusalOf(run: () => unknown): { code: string; kind: DomainErrorKind } {
+  let result: unknown;
+  try {
+    result = run();
+  } catch (error) {
+    if (error instanceof DomainError) return { code: error.code, kind: error.kind };
+    throw error;
+  }
+  throw new Error(`expected a DomainError, got ${JSON.stringify(result)}`);
+}
