@@ -8,10 +8,10 @@ class JsonSummaryReporter {
   onRunComplete(_contexts, results) {
     const file = process.env.JEST_JSON_OUTPUT;
     if (!file) return;
-    const { numPassedTests, numFailedTests, numPendingTests, numTotalTests, numRuntimeErrorTestSuites, success } = results;
+    const { numPassedTests, numFailedTests, numPendingTests, numTotalTests, numRuntimeErrorTestSuites } = results;
     writeFileSync(
       file,
-      JSON.stringify({ numPassedTests, numFailedTests, numPendingTests, numTotalTests, numRuntimeErrorTestSuites, success }),
+      JSON.stringify({ numPassedTests, numFailedTests, numPendingTests, numTotalTests, numRuntimeErrorTestSuites }),
     );
   }
 }

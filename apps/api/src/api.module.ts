@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -25,6 +25,11 @@ import { RequestExtensionHandler } from './recommendations/request-extension/req
 import { ResolveRecommendationHandler } from './recommendations/resolve-recommendation/resolve-recommendation.handler';
 import { ReturnAssignmentHandler } from './recommendations/return-assignment/return-assignment.handler';
 import { createValidationPipe } from './validation.pipe';
+import { PROJECTION_STATUS } from './health/projection-status';
+import { MinPositionInterceptor } from './read-side/min-position.interceptor';
+import { ReadModels } from './read-side/read-model.provider';
+import { ListRecommendationsHandler, OverdueReportHandler, SummaryReportHandler } from './read-side/read-queries';
+import { RecommendationListController, ReportsController } from './read-side/read-side.controllers';
 
 const commandHandlers = [
   RaiseRecommendationHandler,
@@ -43,7 +48,14 @@ const commandHandlers = [
 /** The HTTP role: controllers, guards, DTOs and the exception filter. */
 @Module({
   imports: [CqrsModule],
-  controllers: [HealthController, DirectoryController, RecommendationCommandsController, RecommendationQueriesController],
+  controllers: [
+    HealthController,
+    DirectoryController,
+    RecommendationListController,
+    RecommendationCommandsController,
+    RecommendationQueriesController,
+    ReportsController,
+  ],
   providers: [
     TokenVerifier,
     RecommendationStream,
@@ -52,6 +64,12 @@ const commandHandlers = [
     ...commandHandlers,
     GetRecommendationHandler,
     GetHistoryHandler,
+    ReadModels,
+    { provide: PROJECTION_STATUS, useExisting: ReadModels },
+    ListRecommendationsHandler,
+    OverdueReportHandler,
+    SummaryReportHandler,
+    { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },

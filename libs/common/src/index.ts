@@ -8,3 +8,4 @@ export * from './redis/redis.module';
 export * from './directory/directory';
 export * from './calendar';
 export * from './auth/mint-token';
+export * from './keyed-mutex';

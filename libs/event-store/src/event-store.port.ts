@@ -62,12 +62,19 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** First global position to read (inclusive). Defaults to the start of the log. */
   fromPosition?: bigint;
+  /**
+   * Read only events after this position (exclusive): a checkpoint. Takes precedence over
+   * `fromPosition`; prefer it when resuming, since it maps directly onto every store.
+   */
+  afterPosition?: bigint;
   maxCount?: number;
 }
 
 export interface SubscribeOptions {
-  /** First global position to deliver (inclusive). To resume after a checkpoint `p`, pass `p + 1n`. */
+  /** First global position to deliver (inclusive). */
   fromPosition?: bigint;
+  /** Deliver only events after this position (exclusive): resume from a stored checkpoint. Takes precedence. */
+  afterPosition?: bigint;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '@app/common';
 import { ConcurrencyError, StoreUnavailableError, InvalidAppendError } from '@app/event-store';
 import { DomainError, type DomainErrorKind } from '@app/recommendations';
+import { InvalidCursorError } from '@app/read-models';
 import { ConcurrentUpdateError, IdempotencyKeyReusedError, StaleRevisionError, UnknownCodeError } from './api-errors';
 
 const KIND_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
@@ -51,7 +52,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private describe(exception: unknown): [number, string, string] {
     if (exception instanceof DomainError) return [KIND_STATUS[exception.kind], exception.code, exception.message];
     if (exception instanceof StaleRevisionError) return [412, exception.code, exception.message];
-    if (exception instanceof UnknownCodeError) return [400, exception.code, exception.message];
+    if (exception instanceof UnknownCodeError || exception instanceof InvalidCursorError)
+      return [400, exception.code, exception.message];
     if (exception instanceof IdempotencyKeyReusedError) return [409, exception.code, exception.message];
     if (exception instanceof ConcurrentUpdateError) return [409, exception.code, exception.message];
     if (exception instanceof ConcurrencyError)

@@ -1,13 +1,16 @@
 import { Inject } from '@nestjs/common';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrencyError, deterministicUuid } from '@app/event-store';
-import { CLOCK, type Clock } from '@app/common';
+import { CLOCK, KeyedMutex, type Clock } from '@app/common';
 import { decide, evolve, fold, roleMayIssueCommand, type RecommendationState } from '@app/recommendations';
 import { ConcurrentUpdateError, StaleRevisionError } from '../errors/api-errors';
 import type { CommandResult, RecommendationCommandMessage } from './recommendation-command';
 import { RecommendationStream, toDomainEvents, type LoadedRecommendation } from './recommendation-stream';
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+
+/** Shared by every handler of this process: commands on one item are decided one after another. */
+const perItem = new KeyedMutex();
 
 /**
  * Every command's handler: read the stream, decide, append with the revision it decided on.
@@ -22,8 +25,12 @@ export abstract class RecommendationCommandHandler<
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ command, context }: M): Promise<CommandResult> {
-    roleMayIssueCommand(command);
+  execute(message: M): Promise<CommandResult> {
+    roleMayIssueCommand(message.command);
+    return perItem.run(message.command.recommendationId, () => this.decideAndAppend(message));
+  }
+
+  private async decideAndAppend({ command, context }: M): Promise<CommandResult> {
     let now = command.now;
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.streams.load(command.recommendationId);

@@ -167,6 +167,18 @@ export function runEventStoreContract(adapterName: string, factory: EventStoreFa
         expect(events.map((e) => e.data.n)).toEqual([1, 2]);
       });
 
+      it('resumes after a checkpoint, exclusive, for subscriptions and reads', async () => {
+        const s = streamName('after');
+        await store.append(s, [anEvent(0), anEvent(1), anEvent(2)], 'no_stream');
+        const [first] = await store.readStream(s);
+        const subscription = store.subscribe({ afterPosition: first.position });
+        const events = await collect(subscription, mine, (kept) => kept.length >= 2);
+        await subscription.stop();
+        expect(events.map((e) => e.data.n)).toEqual([1, 2]);
+        const read = (await store.readAll({ afterPosition: first.position })).filter(mine);
+        expect(read.map((e) => e.data.n)).toEqual([1, 2]);
+      });
+
       it('stop ends a waiting iteration', async () => {
         const subscription = store.subscribe({ fromPosition: (await store.headPosition()) + 1n });
         const ended = (async () => {

@@ -86,12 +86,14 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const fromPosition = options.fromPosition ?? 0n;
+    const checkpoint = options.afterPosition;
+    const fromPosition = checkpoint !== undefined ? checkpoint + 1n : (options.fromPosition ?? 0n);
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     return this.call({}, async () => {
       const events: RecordedEvent[] = [];
       if (maxCount <= 0) return events;
-      const after = await lastPositionBefore(this.client, fromPosition, this.known);
+      // A checkpoint is an event's position, where the server can start reading: no search needed.
+      const after = checkpoint ?? (await lastPositionBefore(this.client, fromPosition, this.known));
       for await (const resolved of readForwards(this.client, after)) {
         if (positionOf(resolved) < fromPosition || isSystemEvent(resolved)) continue;
         events.push(this.surface(toRecordedEvent(resolved)));
@@ -104,9 +106,12 @@ export class EsdbEventStore implements EventStore {
   subscribe(options: SubscribeOptions = {}): EventSubscription {
     const logger = this.options.logger;
     const subscription = new EsdbSubscription(this.client, {
-      fromPosition: options.fromPosition,
+      fromPosition: options.afterPosition !== undefined ? options.afterPosition + 1n : options.fromPosition,
       backoff: this.options.resubscribeBackoff ?? { initialMs: 100, maxMs: 5_000 },
-      findStart: (fromPosition) => this.call({}, () => lastPositionBefore(this.client, fromPosition, this.known)),
+      findStart: (fromPosition) =>
+        options.afterPosition !== undefined
+          ? Promise.resolve(options.afterPosition)
+          : this.call({}, () => lastPositionBefore(this.client, fromPosition, this.known)),
       onDelivered: (position) => this.known.add(position),
       onDropped: (error, retryInMs) =>
         logger?.warn('EventStoreDB subscription dropped; re-subscribing', { error: String(error), retryInMs }),

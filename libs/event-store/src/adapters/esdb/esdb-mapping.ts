@@ -144,7 +144,7 @@ export interface ErrorContext {
   expected?: ExpectedRevision;
 }
 
-/** Turns a client error into the port's error; anything the port does not name is returned unchanged. */
+/** Turns a client error into the port's error; what the port does not name is returned as the client reported it. */
 export function toPortError(raw: unknown, context: ErrorContext = {}): unknown {
   const error = asClientError(raw);
   if (error instanceof WrongExpectedVersionError) {

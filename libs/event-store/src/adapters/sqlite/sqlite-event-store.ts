@@ -199,7 +199,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.guard(() => this.readAllSync(options.fromPosition ?? 0n, options.maxCount ?? Number.MAX_SAFE_INTEGER));
+    return this.guard(() => this.readAllSync(startOf(options), options.maxCount ?? Number.MAX_SAFE_INTEGER));
   }
 
   /** Synchronous read used by subscriptions; one page of the global log. */
@@ -209,7 +209,7 @@ export class SqliteEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): EventSubscription {
     const subscription = new PollingSubscription({
-      fromPosition: options.fromPosition ?? 0n,
+      fromPosition: startOf(options),
       read: (from) => this.readAllSync(from),
       committed: this.committed,
       pollIntervalMs: this.pollIntervalMs,
@@ -240,6 +240,11 @@ export class SqliteEventStore implements EventStore {
       throw new StoreUnavailableError(`event store read failed: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/** First position to read: just after a checkpoint, or from a position. */
+function startOf(options: { fromPosition?: bigint; afterPosition?: bigint }): bigint {
+  return options.afterPosition !== undefined ? options.afterPosition + 1n : (options.fromPosition ?? 0n);
 }
 
 function checkExpected(stream: string, expected: ExpectedRevision, head: number | null): void {

@@ -1,0 +1,49 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@app/recommendations';
+import { Roles } from '../auth/auth.guard';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { ListRecommendationsRequestDto } from './list-recommendations.request.dto';
+import { ListRecommendationsQuery, OverdueReportQuery, SummaryReportQuery } from './read-queries';
+import { OverdueReportRequestDto, SummaryReportRequestDto } from './reports.request.dto';
+
+/** Lists, from the read models: they reflect a command within about a second (see ?minPosition). */
+@ApiTags('recommendations')
+@ApiBearerAuth()
+@Controller('recommendations')
+export class RecommendationListController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Filter, search and page through recommendations; a department sees what it holds or held, a commune its own',
+  })
+  list(@Query() dto: ListRecommendationsRequestDto, @CurrentActor() actor: Actor) {
+    const { minPosition: _, ...filters } = dto;
+    return this.queryBus.execute(new ListRecommendationsQuery(actor, filters));
+  }
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+@Roles('secretariat', 'committee', 'auditor', 'department')
+export class ReportsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('overdue')
+  @ApiOperation({ summary: 'Overdue assignments grouped by department, commune, working group or category' })
+  overdue(@Query() dto: OverdueReportRequestDto, @CurrentActor() actor: Actor) {
+    return this.queryBus.execute(new OverdueReportQuery(actor, dto.groupBy ?? 'department'));
+  }
+
+  @Get('summary')
+  @ApiOperation({
+    summary: 'Totals by status; per department open, overdue, resolved, on-time rate, median days to resolve, ageing',
+  })
+  summary(@Query() dto: SummaryReportRequestDto, @CurrentActor() actor: Actor) {
+    const period = { from: dto.from ? new Date(dto.from) : undefined, to: dto.to ? new Date(dto.to) : undefined };
+    return this.queryBus.execute(new SummaryReportQuery(actor, period));
+  }
+}

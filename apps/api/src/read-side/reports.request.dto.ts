@@ -1,0 +1,22 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { MinPositionDto } from './min-position.dto';
+
+export class OverdueReportRequestDto extends MinPositionDto {
+  @ApiPropertyOptional({ enum: ['department', 'commune', 'workingGroup', 'category'], default: 'department' })
+  @IsOptional()
+  @IsIn(['department', 'commune', 'workingGroup', 'category'])
+  groupBy?: 'department' | 'commune' | 'workingGroup' | 'category';
+}
+
+export class SummaryReportRequestDto extends MinPositionDto {
+  @ApiPropertyOptional({ description: 'ISO 8601 start of the period' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601 end of the period' })
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+}

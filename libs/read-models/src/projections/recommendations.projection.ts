@@ -1,0 +1,140 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@app/event-store';
+import { RECOMMENDATION_STREAM_PREFIX, type RecommendationEvent } from '@app/recommendations';
+import type { Projection } from './projection';
+
+type Statement = Database.Statement<unknown[]>;
+
+/**
+ * One row per recommendation (what lists and reports filter on), the departments that held each,
+ * one row per resolution (on-time statistics survive reopening), and the full-text index.
+ * Every update is guarded by the event's position, so applying an event twice changes nothing.
+ */
+export class RecommendationsProjection implements Projection {
+  readonly name = 'recommendations';
+  readonly version = 1;
+  private s!: Record<
+    'insert' | 'fts' | 'ftsDelete' | 'status' | 'assign' | 'ack' | 'extend' | 'resolve' | 'resolution' | 'held' | 'touch' | 'row',
+    Statement
+  >;
+
+  prepare(db: Database.Database): void {
+    const guard = 'WHERE id = @id AND last_position < @position';
+    this.s = {
+      insert: db.prepare(
+        `INSERT OR IGNORE INTO recommendations (id, status, commune, working_group, session_date, category, title, raised_at, raised_by, revision, last_position)
+         VALUES (@id, 'raised', @commune, @workingGroup, @sessionDate, @category, @title, @raisedAt, @raisedBy, @revision, @position)`,
+      ),
+      ftsDelete: db.prepare('DELETE FROM recommendations_fts WHERE id = ?'),
+      fts: db.prepare('INSERT INTO recommendations_fts (id, title, description) VALUES (?, ?, ?)'),
+      status: db.prepare(`UPDATE recommendations SET status = @status, revision = @revision, last_position = @position ${guard}`),
+      assign: db.prepare(
+        `UPDATE recommendations SET status = 'assigned', department = @department, assignment_no = @assignmentNo, assigned_at = @assignedAt,
+           due_at = @dueAt, due_ms = @dueMs, acknowledged_at = NULL, resolved_at = NULL, on_time = NULL, revision = @revision, last_position = @position ${guard}`,
+      ),
+      ack: db.prepare(
+        `UPDATE recommendations SET acknowledged_at = @at, revision = @revision, last_position = @position ${guard}`,
+      ),
+      extend: db.prepare(
+        `UPDATE recommendations SET due_at = @dueAt, due_ms = @dueMs, revision = @revision, last_position = @position ${guard}`,
+      ),
+      resolve: db.prepare(
+        `UPDATE recommendations SET status = 'resolved', resolved_at = @resolvedAt, on_time = @onTime, revision = @revision, last_position = @position ${guard}`,
+      ),
+      resolution: db.prepare(
+        `INSERT OR IGNORE INTO resolutions (id, position, department, assignment_no, assigned_at, raised_at, due_at, resolved_at, on_time)
+         SELECT @id, @position, @department, @assignmentNo, CASE WHEN @department IS NULL THEN NULL ELSE assigned_at END, raised_at, @dueAt, @resolvedAt, @onTime
+         FROM recommendations WHERE id = @id`,
+      ),
+      held: db.prepare('INSERT OR IGNORE INTO recommendation_departments (id, department) VALUES (?, ?)'),
+      touch: db.prepare(`UPDATE recommendations SET revision = @revision, last_position = @position ${guard}`),
+      row: db.prepare('SELECT last_position FROM recommendations WHERE id = ?'),
+    };
+  }
+
+  apply(recorded: RecordedEvent): void {
+    if (!recorded.stream.startsWith(RECOMMENDATION_STREAM_PREFIX)) return;
+    const id = recorded.stream.slice(RECOMMENDATION_STREAM_PREFIX.length);
+    const at = { id, position: Number(recorded.position), revision: Number(recorded.revision) };
+    const event = { type: recorded.type, data: recorded.data } as RecommendationEvent;
+    switch (event.type) {
+      case 'RecommendationRaised': {
+        const d = event.data;
+        const inserted = this.s.insert.run({
+          ...at,
+          commune: d.commune,
+          workingGroup: d.workingGroup,
+          sessionDate: d.sessionDate,
+          category: d.category,
+          title: d.title,
+          raisedAt: d.raisedAt,
+          raisedBy: d.raisedBy,
+        });
+        if (inserted.changes > 0) {
+          this.s.ftsDelete.run(id);
+          this.s.fts.run(id, d.title, d.description);
+        }
+        return;
+      }
+      case 'RecommendationAccepted':
+      case 'AssignmentReturned':
+        this.s.status.run({ ...at, status: 'accepted' });
+        return;
+      case 'RecommendationDeclined':
+        this.s.status.run({ ...at, status: 'declined' });
+        return;
+      case 'RecommendationAssigned':
+      case 'RecommendationReopened': {
+        const d = event.data;
+        const assignedAt = event.type === 'RecommendationAssigned' ? event.data.assignedAt : event.data.reopenedAt;
+        this.s.held.run(id, d.department);
+        this.s.assign.run({
+          ...at,
+          department: d.department,
+          assignmentNo: d.assignmentNo,
+          assignedAt,
+          dueAt: d.dueAt,
+          dueMs: Date.parse(d.dueAt),
+        });
+        return;
+      }
+      case 'AssignmentAcknowledged':
+        this.s.ack.run({ ...at, at: event.data.acknowledgedAt });
+        return;
+      case 'DeadlineExtended':
+        this.s.extend.run({ ...at, dueAt: event.data.dueAt, dueMs: Date.parse(event.data.dueAt) });
+        return;
+      case 'RecommendationResolved': {
+        const d = event.data;
+        const onTime = d.onTime ? 1 : 0;
+        if (this.isNewer(at))
+          this.s.resolution.run({
+            ...at,
+            department: d.department,
+            assignmentNo: d.assignmentNo,
+            dueAt: d.dueAt,
+            resolvedAt: d.resolvedAt,
+            onTime,
+          });
+        this.s.resolve.run({ ...at, resolvedAt: d.resolvedAt, onTime });
+        return;
+      }
+      case 'ProgressReported':
+      case 'ExtensionRequested':
+      case 'ReminderSent':
+      case 'DeadlineEscalated':
+      case 'NotificationFailed':
+        this.s.touch.run(at);
+        return;
+      default: {
+        const unhandled: never = event;
+        return unhandled;
+      }
+    }
+  }
+
+  private isNewer(at: { id: string; position: number }): boolean {
+    const row = this.s.row.get(at.id) as { last_position: number } | undefined;
+    return row !== undefined && row.last_position < at.position;
+  }
+}

@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import type { Actor } from '@app/recommendations';
+
+export interface ListFilters {
+  status?: string;
+  department?: string;
+  commune?: string;
+  workingGroup?: number;
+  category?: string;
+  overdue?: boolean;
+  q?: string;
+  sort?: 'dueAt' | '-raisedAt';
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RecommendationRow {
+  id: string;
+  status: string;
+  commune: string;
+  working_group: number | null;
+  session_date: string | null;
+  category: string;
+  title: string;
+  raised_at: string;
+  raised_by: string;
+  department: string | null;
+  assignment_no: number | null;
+  assigned_at: string | null;
+  due_at: string | null;
+  due_ms: number | null;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  on_time: number | null;
+  revision: number;
+}
+
+export interface ListItem {
+  id: string;
+  revision: number;
+  status: string;
+  commune: string;
+  workingGroup: number | null;
+  category: string;
+  title: string;
+  raisedAt: string;
+  department: string | null;
+  assignedAt: string | null;
+  acknowledgedAt: string | null;
+  dueAt: string | null;
+  resolvedAt: string | null;
+  overdue: boolean;
+  daysOverdue: number;
+}
+
+export class InvalidCursorError extends Error {
+  readonly code = 'VALIDATION.CURSOR';
+}
+
+const DAY = 86_400_000;
+
+export function toListItem(row: RecommendationRow, nowMs: number): ListItem {
+  const late = row.status === 'assigned' && row.due_ms !== null ? nowMs - row.due_ms : 0;
+  return {
+    id: row.id,
+    revision: row.revision,
+    status: row.status,
+    commune: row.commune,
+    workingGroup: row.working_group,
+    category: row.category,
+    title: row.title,
+    raisedAt: row.raised_at,
+    department: row.department,
+    assignedAt: row.assigned_at,
+    acknowledgedAt: row.acknowledged_at,
+    dueAt: row.due_at,
+    resolvedAt: row.resolved_at,
+    overdue: late > 0,
+    daysOverdue: late > 0 ? Math.floor(late / DAY) : 0,
+  };
+}
+
+/** The SQL condition and parameters that limit rows to what the caller may see (API.md's scope rules). */
+export function scopeCondition(actor: Actor): { sql: string; params: Record<string, unknown> } {
+  if (actor.role === 'department') {
+    return {
+      sql: 'r.id IN (SELECT id FROM recommendation_departments WHERE department = @scopeDepartment)',
+      params: { scopeDepartment: actor.department },
+    };
+  }
+  if (actor.role === 'commune') return { sql: 'r.commune = @scopeCommune', params: { scopeCommune: actor.commune } };
+  return { sql: '1 = 1', params: {} };
+}
+
+/** Full-text terms, each quoted, so that user input is never FTS5 syntax. */
+export function ftsQuery(q: string): string | null {
+  const terms = q.match(/[\p{L}\p{N}]+/gu);
+  return terms && terms.length > 0 ? terms.map((t) => `"${t}"`).join(' ') : null;
+}
+
+/**
+ * `GET /recommendations`: filters, keyset pagination (a cursor names the last row seen, so pages
+ * stay stable while items change), scope by role. Overdue is decided here against `now`.
+ */
+export function listRecommendations(db: Database.Database, actor: Actor, filters: ListFilters, now: Date) {
+  const nowMs = now.getTime();
+  const scope = scopeCondition(actor);
+  const where = [scope.sql];
+  const params: Record<string, unknown> = { ...scope.params, nowMs };
+  const add = (sql: string, values: Record<string, unknown>) => {
+    where.push(sql);
+    Object.assign(params, values);
+  };
+  if (filters.status) add('r.status = @status', { status: filters.status });
+  if (filters.department) add('r.department = @department', { department: filters.department });
+  if (filters.commune) add('r.commune = @commune', { commune: filters.commune });
+  if (filters.workingGroup !== undefined) add('r.working_group = @workingGroup', { workingGroup: filters.workingGroup });
+  if (filters.category) add('r.category = @category', { category: filters.category });
+  if (filters.overdue === true) add("r.status = 'assigned' AND r.due_ms < @nowMs", {});
+  if (filters.overdue === false) add("NOT (r.status = 'assigned' AND r.due_ms < @nowMs)", {});
+  if (filters.q !== undefined) {
+    const match = ftsQuery(filters.q);
+    if (match === null) add('0 = 1', {});
+    else add('r.id IN (SELECT id FROM recommendations_fts WHERE recommendations_fts MATCH @match)', { match });
+  }
+  const filtered = where.join(' AND ');
+  const total = (db.prepare(`SELECT count(*) AS n FROM recommendations r WHERE ${filtered}`).get(params) as { n: number }).n;
+
+  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 500);
+  const byDue = filters.sort === 'dueAt';
+  const page = [filtered];
+  if (filters.cursor) {
+    const cursor = decodeCursor(filters.cursor);
+    if (byDue) {
+      page.push(
+        cursor.v === null
+          ? '(r.due_ms IS NULL AND r.id > @cursorId)'
+          : '(r.due_ms IS NULL OR r.due_ms > @cursorValue OR (r.due_ms = @cursorValue AND r.id > @cursorId))',
+      );
+    } else {
+      page.push('(r.raised_at < @cursorValue OR (r.raised_at = @cursorValue AND r.id < @cursorId))');
+    }
+    Object.assign(params, { cursorValue: cursor.v, cursorId: cursor.id });
+  }
+  const order = byDue ? 'r.due_ms IS NULL, r.due_ms, r.id' : 'r.raised_at DESC, r.id DESC';
+  const rows = db
+    .prepare(`SELECT r.* FROM recommendations r WHERE ${page.join(' AND ')} ORDER BY ${order} LIMIT @limitPlusOne`)
+    .all({ ...params, limitPlusOne: limit + 1 }) as RecommendationRow[];
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = more && last ? encodeCursor({ v: byDue ? last.due_ms : last.raised_at, id: last.id }) : null;
+  return { items: items.map((row) => toListItem(row, nowMs)), nextCursor, total };
+}
+
+interface Cursor {
+  v: string | number | null;
+  id: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    const valueOk = cursor.v === null || typeof cursor.v === 'string' || typeof cursor.v === 'number';
+    if (!valueOk || typeof cursor.id !== 'string') throw new Error('shape');
+    return cursor;
+  } catch {
+    throw new InvalidCursorError('cursor is not one this service returned');
+  }
+}

@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEFAULT_READ_MODEL_FILE = 'read-models.sqlite';
+const POINTER = 'read-models.current';
+
+/**
+ * Read models live in their own SQLite file, apart from the event store: they can be thrown away
+ * and rebuilt from the log. A pointer file names the file in use, so a rebuild can prepare a new
+ * file while the service keeps answering from the old one, then switch with one atomic rename.
+ */
+export function activeReadModelFile(dataDir: string): string {
+  const pointer = join(dataDir, POINTER);
+  const name = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : DEFAULT_READ_MODEL_FILE;
+  return join(dataDir, name || DEFAULT_READ_MODEL_FILE);
+}
+
+/** Makes `fileName` (inside `dataDir`) the read-model file in use. */
+export function switchReadModelFile(dataDir: string, fileName: string): void {
+  const pointer = join(dataDir, POINTER);
+  const temporary = `${pointer}.${process.pid}.tmp`;
+  writeFileSync(temporary, fileName);
+  renameSync(temporary, pointer);
+}
+
+export function openReadModelDb(file: string, options: { readonly?: boolean } = {}): Database.Database {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const db = new Database(file, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  // Rows can always be rebuilt from the log, and each batch commits with its checkpoint: a lost
+  // tail after power loss is replayed, never half-applied.
+  db.pragma('synchronous = NORMAL');
+  if (!options.readonly) migrateReadModels(db);
+  return db;
+}
+
+export function migrateReadModels(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS projection_checkpoints (
+      name TEXT PRIMARY KEY,
+      position INTEGER NOT NULL,
+      version INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS recommendations (
+      id TEXT PRIMARY KEY,
+      status TEXT NOT NULL,
+      commune TEXT NOT NULL,
+      working_group INTEGER,
+      session_date TEXT,
+      category TEXT NOT NULL,
+      title TEXT NOT NULL,
+      raised_at TEXT NOT NULL,
+      raised_by TEXT NOT NULL,
+      department TEXT,
+      assignment_no INTEGER,
+      assigned_at TEXT,
+      due_at TEXT,
+      due_ms INTEGER,
+      acknowledged_at TEXT,
+      resolved_at TEXT,
+      on_time INTEGER,
+      revision INTEGER NOT NULL,
+      last_position INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS recommendations_status_due ON recommendations (status, due_ms, id);
+    CREATE INDEX IF NOT EXISTS recommendations_department_status_due ON recommendations (department, status, due_ms, id);
+    CREATE INDEX IF NOT EXISTS recommendations_raised ON recommendations (raised_at, id);
+    CREATE INDEX IF NOT EXISTS recommendations_commune ON recommendations (commune, raised_at);
+    CREATE TABLE IF NOT EXISTS recommendation_departments (
+      id TEXT NOT NULL,
+      department TEXT NOT NULL,
+      PRIMARY KEY (department, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS resolutions (
+      id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      department TEXT,
+      assignment_no INTEGER,
+      assigned_at TEXT,
+      raised_at TEXT NOT NULL,
+      due_at TEXT,
+      resolved_at TEXT NOT NULL,
+      on_time INTEGER NOT NULL,
+      PRIMARY KEY (id, position)
+    );
+    CREATE INDEX IF NOT EXISTS resolutions_resolved_at ON resolutions (resolved_at);
+    CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2');
+  `);
+}
