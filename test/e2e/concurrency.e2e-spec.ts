@@ -14,16 +14,12 @@ describe('concurrent and repeated commands', () => {
   afterAll(() => t.close());
 
   async function assignedItem(): Promise<string> {
-    const raised = await t
-      .http()
-      .post('/recommendations')
-      .set('Authorization', secretariat)
-      .send({
-        commune: 'tam-thanh',
-        title: 'Second IT staff to the ward',
-        description: 'One officer covers 14 systems.',
-        category: 'staffing',
-      });
+    const raised = await t.http().post('/recommendations').set('Authorization', secretariat).send({
+      commune: 'tam-thanh',
+      title: 'Second IT staff to the ward',
+      description: 'One officer covers 14 systems.',
+      category: 'staffing',
+    });
     const id = raised.body.id as string;
     await t.http().post(`/recommendations/${id}/accept`).set('Authorization', secretariat).send({}).expect(200);
     await t
@@ -179,16 +175,12 @@ describe('working-day deadlines', () => {
     const t = await createTestApp({ now: '2026-02-13T10:00:00+07:00' });
     try {
       const secretariat = `Bearer ${await t.token({ role: 'secretariat' })}`;
-      const raised = await t
-        .http()
-        .post('/recommendations')
-        .set('Authorization', secretariat)
-        .send({
-          commune: 'tam-thanh',
-          title: 'Repair the ward headquarters',
-          description: 'Roof leaks.',
-          category: 'headquarters',
-        });
+      const raised = await t.http().post('/recommendations').set('Authorization', secretariat).send({
+        commune: 'tam-thanh',
+        title: 'Repair the ward headquarters',
+        description: 'Roof leaks.',
+        category: 'headquarters',
+      });
       const id = raised.body.id as string;
       await t.http().post(`/recommendations/${id}/accept`).set('Authorization', secretariat).send({}).expect(200);
       await t

@@ -15,7 +15,7 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    forbidUnknownValues: false,
     transform: true,
     stopAtFirstError: false,
     exceptionFactory: (errors) => new BadRequestException({ code: 'VALIDATION.FAILED', message: messages(errors).join('; ') }),

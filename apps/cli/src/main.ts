@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+import { rebuildReadModelsCommand } from './rebuild-read-models.command';
+import { seedDemoCommand } from './seed-demo.command';
 import { tokenCommand } from './token.command';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   token: tokenCommand,
+  'seed-demo': seedDemoCommand,
+  'rebuild-read-models': rebuildReadModelsCommand,
 };
 
 /** `npm run cli -- <command> [options]`: operator commands that run without the HTTP service. */

@@ -56,7 +56,9 @@ export function migrateReadModels(db: Database.Database): void {
       assignment_no INTEGER,
       assigned_at TEXT,
       due_at TEXT,
-      due_ms INTEGER,
+      -- Due time in ms for sorting and overdue checks; the largest safe integer while there is none,
+      -- so that sorting by it can use the index instead of sorting every matching row.
+      due_ms INTEGER NOT NULL DEFAULT 9007199254740991,
       acknowledged_at TEXT,
       resolved_at TEXT,
       on_time INTEGER,

@@ -104,7 +104,8 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
       return resolve(command, state as StateOf<'assigned' | 'accepted'>);
     case 'ReopenRecommendation': {
       const s = state as StateOf<'resolved'>;
-      const department = s.lastAssignment?.department ?? command.department;
+      // Back to the department that answered; an item answered on the spot has none, the caller names it.
+      const department = s.resolution.department ?? command.department;
       rule.reopenNeedsADepartment(department);
       rule.dueDateMustBeInFuture(command.due.dueAt, now);
       return [

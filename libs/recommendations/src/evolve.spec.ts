@@ -164,7 +164,13 @@ describe('evolve: the state after each event', () => {
       .resolved({ resolution: 'Done', at })
       .build();
     const state = expectStatus(given(history), 'resolved');
-    expect(state.resolution).toEqual({ text: 'Done', resolvedAt: at, resolvedBy: 'home-affairs-officer', onTime: false });
+    expect(state.resolution).toEqual({
+      text: 'Done',
+      resolvedAt: at,
+      resolvedBy: 'home-affairs-officer',
+      onTime: false,
+      department: HOME_AFFAIRS,
+    });
     expect(state.lastAssignment).toMatchObject({ assignmentNo: 1, department: HOME_AFFAIRS, dueAt: DUE_AT });
   });
 

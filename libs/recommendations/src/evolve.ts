@@ -88,7 +88,13 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
       return {
         ...raised,
         status: 'resolved',
-        resolution: { text: d.resolution, resolvedAt: d.resolvedAt, resolvedBy: d.resolvedBy, onTime: d.onTime },
+        resolution: {
+          text: d.resolution,
+          resolvedAt: d.resolvedAt,
+          resolvedBy: d.resolvedBy,
+          onTime: d.onTime,
+          department: d.department,
+        },
       };
     }
     case 'ReminderSent':

@@ -27,6 +27,8 @@ export interface Resolution {
   resolvedAt: string;
   resolvedBy: string;
   onTime: boolean;
+  /** The department that resolved it; null when answered on the spot. */
+  department: string | null;
 }
 
 /** What every raised recommendation has, whatever its status. */

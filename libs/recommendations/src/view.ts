@@ -24,14 +24,19 @@ export interface RecommendationView {
     extensions: Array<{ previousDueAt: string; dueAt: string; reason: string; extendedAt: string }>;
     extensionRequests: Array<{ requestedDueAt: string; reason: string; requestedAt: string }>;
   } | null;
-  resolution: { text: string; resolvedAt: string; resolvedBy: string; onTime: boolean } | null;
+  resolution: { text: string; resolvedAt: string; resolvedBy: string; onTime: boolean; department: string | null } | null;
   declined: { reason: string; declinedAt: string } | null;
   overdue: boolean;
   daysOverdue: number;
 }
 
 export function toView(state: Exclude<RecommendationState, { status: 'none' }>, revision: number, now: Date): RecommendationView {
-  const current = state.status === 'assigned' ? state.assignment : state.status === 'resolved' ? state.lastAssignment : null;
+  const current =
+    state.status === 'assigned'
+      ? state.assignment
+      : state.status === 'resolved' && state.resolution.department !== null
+        ? state.lastAssignment
+        : null;
   return {
     id: state.id,
     revision,

@@ -14,7 +14,7 @@ export class RecommendationsProjection implements Projection {
   readonly name = 'recommendations';
   readonly version = 1;
   private s!: Record<
-    'insert' | 'fts' | 'ftsDelete' | 'status' | 'assign' | 'ack' | 'extend' | 'resolve' | 'resolution' | 'held' | 'touch' | 'row',
+    'insert' | 'fts' | 'status' | 'returned' | 'assign' | 'ack' | 'extend' | 'resolve' | 'resolution' | 'held' | 'touch' | 'row',
     Statement
   >;
 
@@ -25,12 +25,18 @@ export class RecommendationsProjection implements Projection {
         `INSERT OR IGNORE INTO recommendations (id, status, commune, working_group, session_date, category, title, raised_at, raised_by, revision, last_position)
          VALUES (@id, 'raised', @commune, @workingGroup, @sessionDate, @category, @title, @raisedAt, @raisedBy, @revision, @position)`,
       ),
-      ftsDelete: db.prepare('DELETE FROM recommendations_fts WHERE id = ?'),
       fts: db.prepare('INSERT INTO recommendations_fts (id, title, description) VALUES (?, ?, ?)'),
       status: db.prepare(`UPDATE recommendations SET status = @status, revision = @revision, last_position = @position ${guard}`),
       assign: db.prepare(
         `UPDATE recommendations SET status = 'assigned', department = @department, assignment_no = @assignmentNo, assigned_at = @assignedAt,
            due_at = @dueAt, due_ms = @dueMs, acknowledged_at = NULL, resolved_at = NULL, on_time = NULL, revision = @revision, last_position = @position ${guard}`,
+      ),
+      returned: db.prepare(
+        `UPDATE recommendations SET status = 'accepted', department = NULL, assignment_no = NULL, assigned_at = NULL, due_at = NULL,
+           due_ms = DEFAULT_DUE_MS, acknowledged_at = NULL, revision = @revision, last_position = @position ${guard}`.replace(
+          'DEFAULT_DUE_MS',
+          String(Number.MAX_SAFE_INTEGER),
+        ),
       ),
       ack: db.prepare(
         `UPDATE recommendations SET acknowledged_at = @at, revision = @revision, last_position = @position ${guard}`,
@@ -70,15 +76,15 @@ export class RecommendationsProjection implements Projection {
           raisedAt: d.raisedAt,
           raisedBy: d.raisedBy,
         });
-        if (inserted.changes > 0) {
-          this.s.ftsDelete.run(id);
-          this.s.fts.run(id, d.title, d.description);
-        }
+        // Title and description never change after raising: index them once, with the row.
+        if (inserted.changes > 0) this.s.fts.run(id, d.title, d.description);
         return;
       }
       case 'RecommendationAccepted':
-      case 'AssignmentReturned':
         this.s.status.run({ ...at, status: 'accepted' });
+        return;
+      case 'AssignmentReturned':
+        this.s.returned.run(at);
         return;
       case 'RecommendationDeclined':
         this.s.status.run({ ...at, status: 'declined' });

@@ -28,7 +28,7 @@ export interface RecommendationRow {
   assignment_no: number | null;
   assigned_at: string | null;
   due_at: string | null;
-  due_ms: number | null;
+  due_ms: number;
   acknowledged_at: string | null;
   resolved_at: string | null;
   on_time: number | null;
@@ -60,7 +60,7 @@ export class InvalidCursorError extends Error {
 const DAY = 86_400_000;
 
 export function toListItem(row: RecommendationRow, nowMs: number): ListItem {
-  const late = row.status === 'assigned' && row.due_ms !== null ? nowMs - row.due_ms : 0;
+  const late = row.status === 'assigned' ? nowMs - row.due_ms : 0;
   return {
     id: row.id,
     revision: row.revision,
@@ -81,12 +81,15 @@ export function toListItem(row: RecommendationRow, nowMs: number): ListItem {
 }
 
 /** The SQL condition and parameters that limit rows to what the caller may see (API.md's scope rules). */
-export function scopeCondition(actor: Actor): { sql: string; params: Record<string, unknown> } {
+export function scopeCondition(
+  actor: Actor,
+  filters: { department?: string } = {},
+): { sql: string; params: Record<string, unknown> } {
   if (actor.role === 'department') {
-    return {
-      sql: 'r.id IN (SELECT id FROM recommendation_departments WHERE department = @scopeDepartment)',
-      params: { scopeDepartment: actor.department },
-    };
+    // Items assigned to the caller now are in scope by definition: the inbox needs no lookup.
+    if (filters.department !== undefined && filters.department === actor.department) return { sql: '1 = 1', params: {} };
+    const held = 'EXISTS (SELECT 1 FROM recommendation_departments h WHERE h.department = @scopeDepartment AND h.id = r.id)';
+    return { sql: held, params: { scopeDepartment: actor.department } };
   }
   if (actor.role === 'commune') return { sql: 'r.commune = @scopeCommune', params: { scopeCommune: actor.commune } };
   return { sql: '1 = 1', params: {} };
@@ -104,7 +107,7 @@ export function ftsQuery(q: string): string | null {
  */
 export function listRecommendations(db: Database.Database, actor: Actor, filters: ListFilters, now: Date) {
   const nowMs = now.getTime();
-  const scope = scopeCondition(actor);
+  const scope = scopeCondition(actor, filters);
   const where = [scope.sql];
   const params: Record<string, unknown> = { ...scope.params, nowMs };
   const add = (sql: string, values: Record<string, unknown>) => {
@@ -132,17 +135,14 @@ export function listRecommendations(db: Database.Database, actor: Actor, filters
   if (filters.cursor) {
     const cursor = decodeCursor(filters.cursor);
     if (byDue) {
-      page.push(
-        cursor.v === null
-          ? '(r.due_ms IS NULL AND r.id > @cursorId)'
-          : '(r.due_ms IS NULL OR r.due_ms > @cursorValue OR (r.due_ms = @cursorValue AND r.id > @cursorId))',
-      );
+      page.push('(r.due_ms > @cursorValue OR (r.due_ms = @cursorValue AND r.id > @cursorId))');
     } else {
       page.push('(r.raised_at < @cursorValue OR (r.raised_at = @cursorValue AND r.id < @cursorId))');
     }
     Object.assign(params, { cursorValue: cursor.v, cursorId: cursor.id });
   }
-  const order = byDue ? 'r.due_ms IS NULL, r.due_ms, r.id' : 'r.raised_at DESC, r.id DESC';
+  // Items without a due date carry the largest due_ms, so they come last without a sort step.
+  const order = byDue ? 'r.due_ms, r.id' : 'r.raised_at DESC, r.id DESC';
   const rows = db
     .prepare(`SELECT r.* FROM recommendations r WHERE ${page.join(' AND ')} ORDER BY ${order} LIMIT @limitPlusOne`)
     .all({ ...params, limitPlusOne: limit + 1 }) as RecommendationRow[];

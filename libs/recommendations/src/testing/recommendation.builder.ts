@@ -221,10 +221,10 @@ export class RecommendationBuilder {
     });
   }
 
-  /** At the due date unless `at` says otherwise, since an escalation never comes earlier. */
+  /** Not before the due date unless `at` says otherwise, since an escalation never comes earlier. */
   escalated(options: { level?: number; at?: string } = {}): this {
     const { assignmentNo, department, dueAt } = this.assignment('escalated');
-    const escalatedAt = this.tick(options.at ?? dueAt);
+    const escalatedAt = this.tick(options.at ?? (new Date(this.clock) > new Date(dueAt) ? this.clock : dueAt));
     const daysOverdue = Math.floor((new Date(escalatedAt).getTime() - new Date(dueAt).getTime()) / DAY);
     return this.push({
       type: 'DeadlineEscalated',

@@ -1,0 +1,205 @@
+/**
+ * Read side at scale: seeds N open recommendations through the event store (raise, accept,
+ * assign: 3 events each, with the service's metadata and hash chain), rebuilds the read models
+ * from the log, then times the department inbox and the overdue list.
+ * Baselines in the same run: a raw read-and-parse of the same log (for the rebuild rate) and a
+ * primary-key lookup (for query latency).
+ * Usage: npm run bench:reads [-- --items 100000]
+ */
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStreamRepository, SqliteEventStore } from '../libs/event-store/src';
+import { listRecommendations, openReadModelDb, rebuildReadModels, activeReadModelFile } from '../libs/read-models/src';
+import { recommendationStream, type Actor } from '../libs/recommendations/src';
+import { machine, percentile, printTable, type Row } from './bench-support';
+
+const DEPARTMENTS = [
+  'home-affairs',
+  'finance',
+  'construction',
+  'science-technology',
+  'agriculture-environment',
+  'education-training',
+  'health',
+  'justice',
+];
+const COMMUNES = ['tam-thanh', 'luong-van-tri', 'dong-kinh', 'ky-lua', 'hoang-van-thu', 'that-khe', 'na-sam', 'van-lang'];
+const DAY = 86_400_000;
+// One title word in a hundred items: a search matches about 1% of the province, as a real one would.
+const TOPICS = Array.from({ length: 100 }, (_, k) => `Request topic${k} on staffing`);
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export async function seedOpenItems(store: SqliteEventStore, items: number, now: number): Promise<void> {
+  const repo = new EventStreamRepository(store);
+  const actor = { sub: 'bench', name: 'bench', role: 'secretariat' };
+  const batch = 200;
+  for (let start = 0; start < items; start += batch) {
+    await Promise.all(
+      Array.from({ length: Math.min(batch, items - start) }, async (_, k) => {
+        const i = start + k;
+        const id = randomUUID();
+        const at = new Date(now - (200 - (i % 200)) * DAY).toISOString();
+        const dueAt = new Date(now + ((i % 120) - 60) * DAY).toISOString();
+        const context = { actor, occurredAt: at, correlationId: id, causationId: id };
+        await repo.append(
+          recommendationStream(id),
+          { revision: null, lastHash: (await repo.load(recommendationStream(id))).lastHash },
+          [
+            {
+              type: 'RecommendationRaised',
+              data: {
+                recommendationId: id,
+                commune: COMMUNES[i % COMMUNES.length],
+                workingGroup: 1 + (i % 9),
+                sessionDate: null,
+                title: `${TOPICS[i % TOPICS.length]} for commune ${i}`,
+                description: 'Invest in a centralized headquarters; second IT staff.',
+                category: 'staffing',
+                raisedAt: at,
+                raisedBy: 'bench',
+              },
+            },
+            { type: 'RecommendationAccepted', data: { note: null, acceptedAt: at } },
+            {
+              type: 'RecommendationAssigned',
+              data: {
+                assignmentNo: 1,
+                department: DEPARTMENTS[i % DEPARTMENTS.length],
+                dueAt,
+                dueBasis: { method: 'explicit' },
+                instructions: null,
+                assignedAt: at,
+              },
+            },
+          ],
+          context,
+        );
+      }),
+    );
+  }
+}
+
+function time(runs: number, query: () => unknown): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    query();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return samples;
+}
+
+export async function benchReads(items: number): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'fut-bench-reads-'));
+  try {
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
+    const now = Date.now();
+    await seedOpenItems(store, items, now);
+    const events = Number(await store.headPosition());
+
+    // Baseline: read every event of the log and parse its JSON, as a rebuild must at least do.
+    const raw = new Database(join(dir, 'events.sqlite'), { readonly: true });
+    const rawStarted = process.hrtime.bigint();
+    let parsed = 0;
+    for (const row of raw.prepare('SELECT data, metadata FROM events ORDER BY position').iterate() as Iterable<{
+      data: string;
+      metadata: string;
+    }>) {
+      JSON.parse(row.data);
+      JSON.parse(row.metadata);
+      parsed++;
+    }
+    const rawRate = parsed / (Number(process.hrtime.bigint() - rawStarted) / 1e9);
+    raw.close();
+
+    const started = process.hrtime.bigint();
+    await rebuildReadModels(store, dir);
+    const rebuildRate = events / (Number(process.hrtime.bigint() - started) / 1e9);
+
+    const db = openReadModelDb(activeReadModelFile(dir));
+    const department: Actor = { sub: 'd', name: 'd', role: 'department', department: 'finance' };
+    const committee: Actor = { sub: 'c', name: 'c', role: 'committee' };
+    const at = new Date(now);
+    const someId = (db.prepare('SELECT id FROM recommendations LIMIT 1 OFFSET 500').get() as { id: string }).id;
+    const byId = db.prepare('SELECT * FROM recommendations WHERE id = ?');
+    const runs = 300;
+    const lookup = time(runs, () => byId.get(someId));
+    const inbox = time(runs, () =>
+      listRecommendations(db, department, { department: 'finance', status: 'assigned', sort: 'dueAt', limit: 50 }, at),
+    );
+    const overdue = time(runs, () => listRecommendations(db, committee, { overdue: true, sort: 'dueAt', limit: 50 }, at));
+    const search = time(100, () => listRecommendations(db, committee, { q: 'topic42', limit: 50 }, at));
+    db.close();
+    await store.close();
+    const p = (s: number[], q: number) => percentile(s, q);
+    return [
+      { scenario: 'reads', figure: `log read-and-parse (${events} events)`, value: rawRate, unit: 'events/s' },
+      {
+        scenario: 'reads',
+        figure: 'rebuild read models',
+        value: rebuildRate,
+        unit: 'events/s',
+        baseline: 'read-and-parse',
+        ratio: rebuildRate / rawRate,
+      },
+      { scenario: 'reads', figure: 'primary-key lookup p99', value: p(lookup, 99), unit: 'ms' },
+      {
+        scenario: 'reads',
+        figure: `inbox p50 (${items} open items)`,
+        value: p(inbox, 50),
+        unit: 'ms',
+        baseline: 'pk lookup p50',
+        ratio: p(inbox, 50) / p(lookup, 50),
+      },
+      {
+        scenario: 'reads',
+        figure: 'inbox p99',
+        value: p(inbox, 99),
+        unit: 'ms',
+        baseline: 'pk lookup p99',
+        ratio: p(inbox, 99) / p(lookup, 99),
+      },
+      {
+        scenario: 'reads',
+        figure: 'overdue list p50',
+        value: p(overdue, 50),
+        unit: 'ms',
+        baseline: 'pk lookup p50',
+        ratio: p(overdue, 50) / p(lookup, 50),
+      },
+      {
+        scenario: 'reads',
+        figure: 'overdue list p99',
+        value: p(overdue, 99),
+        unit: 'ms',
+        baseline: 'pk lookup p99',
+        ratio: p(overdue, 99) / p(lookup, 99),
+      },
+      {
+        scenario: 'reads',
+        figure: 'full-text search p99',
+        value: p(search, 99),
+        unit: 'ms',
+        baseline: 'pk lookup p99',
+        ratio: p(search, 99) / p(lookup, 99),
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const items = arg('items', 100_000);
+  void benchReads(items).then((rows) => {
+    console.log(`machine: ${JSON.stringify(machine())}; ${items} open items`);
+    printTable(rows);
+  });
+}
