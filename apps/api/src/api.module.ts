@@ -18,7 +18,6 @@ import { GetRecommendationHandler } from './recommendations/get-recommendation/g
 import { RaiseRecommendationHandler } from './recommendations/raise-recommendation/raise-recommendation.handler';
 import { RecommendationCommandsController } from './recommendations/recommendation-commands.controller';
 import { RecommendationQueriesController } from './recommendations/recommendation-queries.controller';
-import { RecommendationStream } from './recommendations/recommendation-stream';
 import { ReopenRecommendationHandler } from './recommendations/reopen-recommendation/reopen-recommendation.handler';
 import { ReportProgressHandler } from './recommendations/report-progress/report-progress.handler';
 import { RequestExtensionHandler } from './recommendations/request-extension/request-extension.handler';
@@ -58,7 +57,6 @@ const commandHandlers = [
   ],
   providers: [
     TokenVerifier,
-    RecommendationStream,
     IdempotencyService,
     DeadlineService,
     ...commandHandlers,

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CoreModule, RedisModule, type AppConfig, type Clock } from '@app/common';
 import { EventStoreModule } from '@app/event-store';
+import { RecommendationStoreModule } from '@app/recommendation-store';
 import { ApiModule } from '../../api/src/api.module';
 import { ReferenceDataModule } from '../../api/src/reference/reference-data.module';
 import { WorkerModule } from '../../worker/src/worker.module';
@@ -29,6 +30,7 @@ export class AppModule {
         RedisModule,
         EventStoreModule,
         ReferenceDataModule,
+        RecommendationStoreModule,
         ...roles,
       ],
     };

@@ -6,7 +6,8 @@ import { LOGGER } from '@app/common';
 import { ConcurrencyError, StoreUnavailableError, InvalidAppendError } from '@app/event-store';
 import { DomainError, type DomainErrorKind } from '@app/recommendations';
 import { InvalidCursorError } from '@app/read-models';
-import { ConcurrentUpdateError, IdempotencyKeyReusedError, StaleRevisionError, UnknownCodeError } from './api-errors';
+import { ConcurrentUpdateError, StaleRevisionError } from '@app/recommendation-store';
+import { IdempotencyKeyReusedError, UnknownCodeError } from './api-errors';
 
 const KIND_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
 

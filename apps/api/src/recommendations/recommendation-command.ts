@@ -1,5 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor, RecommendationCommand } from '@app/recommendations';
+import type { CommandResult } from '@app/recommendation-store';
+
+export type { CommandResult };
 
 /** What a request brings to a command besides its body. */
 export interface RequestContext {
@@ -12,14 +15,6 @@ export interface RequestContext {
   idempotencyKey?: string;
   /** Seed for deterministic event ids (set when an Idempotency-Key is given). */
   idSeed?: string;
-}
-
-/** Answer of every command, as API.md defines it. */
-export interface CommandResult {
-  id: string;
-  revision: number;
-  position: number;
-  status: string;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStreamRepository, type EventStore, type LoadedStream, type RecordedEvent } from '@app/event-store';
+import { EventStreamRepository, type EventStore, type LoadedStream, type RecordedEvent } from '@app/event-store';
 import { fold, recommendationStream, type RecommendationEvent, type RecommendationState } from '@app/recommendations';
 
 export interface LoadedRecommendation extends LoadedStream {
@@ -13,11 +12,10 @@ export function toDomainEvents(events: readonly RecordedEvent[]): Recommendation
 }
 
 /** Loads a recommendation's stream and folds it; `asOf` keeps only what had happened by then. */
-@Injectable()
 export class RecommendationStream {
   readonly repository: EventStreamRepository;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
+  constructor(store: EventStore) {
     this.repository = new EventStreamRepository(store);
   }
 

@@ -1,0 +1,120 @@
+import { ConcurrencyError, deterministicUuid, type EventStore } from '@app/event-store';
+import { KeyedMutex, type Clock } from '@app/common';
+import {
+  decide,
+  evolve,
+  fold,
+  roleMayIssueCommand,
+  type RecommendationCommand,
+  type RecommendationState,
+} from '@app/recommendations';
+import { ConcurrentUpdateError, StaleRevisionError } from './recommendation-store.errors';
+import { RecommendationStream, toDomainEvents, type LoadedRecommendation } from './recommendation-stream';
+
+const MAX_ATTEMPTS = 8;
+
+/** Answer of every command, as API.md defines it. */
+export interface CommandResult {
+  id: string;
+  revision: number;
+  position: number;
+  status: string;
+}
+
+/** What surrounds a command besides its content: where it came from and how to append it. */
+export interface ExecutionOptions {
+  correlationId: string;
+  causationId: string;
+  /** Expected revision from If-Match; null to decide on whatever is current. */
+  ifMatch: number | null;
+  idempotencyKey?: string;
+  /** Seed for deterministic event ids: a retry with the same seed appends nothing twice. */
+  idSeed?: string;
+}
+
+/**
+ * Executes commands on recommendations: read the stream, decide, append with the revision it
+ * decided on, hash-chained. Without If-Match a conflicting append is decided again on the new
+ * state (a few times, with backoff); with If-Match a stale revision is the caller's to resolve.
+ * Commands on one item inside one process are decided one after another.
+ */
+export class RecommendationStore {
+  readonly streams: RecommendationStream;
+  private readonly perItem = new KeyedMutex();
+
+  constructor(
+    store: EventStore,
+    private readonly clock: Clock,
+  ) {
+    this.streams = new RecommendationStream(store);
+  }
+
+  load(id: string, asOf?: Date): Promise<LoadedRecommendation> {
+    return this.streams.load(id, asOf);
+  }
+
+  execute(command: RecommendationCommand, options: ExecutionOptions): Promise<CommandResult> {
+    roleMayIssueCommand(command);
+    return this.perItem.run(command.recommendationId, () => this.decideAndAppend(command, options));
+  }
+
+  private async decideAndAppend(command: RecommendationCommand, options: ExecutionOptions): Promise<CommandResult> {
+    let now = command.now;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.streams.load(command.recommendationId);
+      const replayed = options.idSeed ? alreadyAppended(loaded, options.idSeed) : null;
+      if (replayed) return replayed;
+      const current = loaded.revision === null ? null : Number(loaded.revision);
+      if (options.ifMatch !== null && options.ifMatch !== current) throw new StaleRevisionError(options.ifMatch, current);
+      const events = decide({ ...command, now }, loaded.state);
+      try {
+        const result = await this.streams.repository.append(
+          loaded.stream,
+          loaded,
+          events,
+          {
+            actor: { ...command.actor },
+            occurredAt: now,
+            correlationId: options.correlationId,
+            causationId: options.causationId,
+            idempotencyKey: options.idempotencyKey,
+          },
+          options.idSeed,
+        );
+        const after = events.reduce<RecommendationState>(evolve, loaded.state);
+        return {
+          id: command.recommendationId,
+          revision: Number(result.nextRevision),
+          position: Number(result.position),
+          status: after.status,
+        };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (options.ifMatch !== null)
+          throw new StaleRevisionError(options.ifMatch, error.actual === 'no_stream' ? null : Number(error.actual));
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrentUpdateError();
+        await backoff(attempt);
+        now = this.clock.now().toISOString();
+      }
+    }
+  }
+}
+
+/** A retried command whose events are already in the stream: answer as the first time. */
+function alreadyAppended(loaded: LoadedRecommendation, idSeed: string): CommandResult | null {
+  const firstId = deterministicUuid(`${idSeed}:0`);
+  const index = loaded.events.findIndex((e) => e.id === firstId);
+  if (index < 0) return null;
+  let last = index;
+  while (last + 1 < loaded.events.length && loaded.events[last + 1].id === deterministicUuid(`${idSeed}:${last + 1 - index}`))
+    last++;
+  const stateThen = fold(toDomainEvents(loaded.events.slice(0, last + 1)));
+  const event = loaded.events[last];
+  const id = stateThen.status === 'none' ? '' : stateThen.id;
+  return { id, revision: Number(event.revision), position: Number(event.position), status: stateThen.status };
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(200, 5 * 2 ** attempt) + Math.random() * 10;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
