@@ -59,6 +59,11 @@ export function migrateReadModels(db: Database.Database): void {
       -- Due time in ms for sorting and overdue checks; the largest safe integer while there is none,
       -- so that sorting by it can use the index instead of sorting every matching row.
       due_ms INTEGER NOT NULL DEFAULT 9007199254740991,
+      -- When the current due date was set; reminders due before that are not planned.
+      due_set_at TEXT,
+      -- Leads already reminded for the current due date (comma-separated), and escalations made.
+      reminders_sent TEXT NOT NULL DEFAULT '',
+      escalation_level INTEGER NOT NULL DEFAULT 0,
       acknowledged_at TEXT,
       resolved_at TEXT,
       on_time INTEGER,

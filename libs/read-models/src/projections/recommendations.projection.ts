@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@app/event-store';
 import { RECOMMENDATION_STREAM_PREFIX, type RecommendationEvent } from '@app/recommendations';
+import { foldForSearch } from '../queries/search-text';
 import type { Projection } from './projection';
 
 type Statement = Database.Statement<unknown[]>;
@@ -12,9 +13,22 @@ type Statement = Database.Statement<unknown[]>;
  */
 export class RecommendationsProjection implements Projection {
   readonly name = 'recommendations';
-  readonly version = 1;
+  readonly version = 2;
   private s!: Record<
-    'insert' | 'fts' | 'status' | 'returned' | 'assign' | 'ack' | 'extend' | 'resolve' | 'resolution' | 'held' | 'touch' | 'row',
+    | 'insert'
+    | 'fts'
+    | 'status'
+    | 'returned'
+    | 'reminded'
+    | 'escalated'
+    | 'assign'
+    | 'ack'
+    | 'extend'
+    | 'resolve'
+    | 'resolution'
+    | 'held'
+    | 'touch'
+    | 'row',
     Statement
   >;
 
@@ -29,7 +43,8 @@ export class RecommendationsProjection implements Projection {
       status: db.prepare(`UPDATE recommendations SET status = @status, revision = @revision, last_position = @position ${guard}`),
       assign: db.prepare(
         `UPDATE recommendations SET status = 'assigned', department = @department, assignment_no = @assignmentNo, assigned_at = @assignedAt,
-           due_at = @dueAt, due_ms = @dueMs, acknowledged_at = NULL, resolved_at = NULL, on_time = NULL, revision = @revision, last_position = @position ${guard}`,
+           due_at = @dueAt, due_ms = @dueMs, due_set_at = @assignedAt, reminders_sent = '', escalation_level = 0,
+           acknowledged_at = NULL, resolved_at = NULL, on_time = NULL, revision = @revision, last_position = @position ${guard}`,
       ),
       returned: db.prepare(
         `UPDATE recommendations SET status = 'accepted', department = NULL, assignment_no = NULL, assigned_at = NULL, due_at = NULL,
@@ -42,7 +57,8 @@ export class RecommendationsProjection implements Projection {
         `UPDATE recommendations SET acknowledged_at = @at, revision = @revision, last_position = @position ${guard}`,
       ),
       extend: db.prepare(
-        `UPDATE recommendations SET due_at = @dueAt, due_ms = @dueMs, revision = @revision, last_position = @position ${guard}`,
+        `UPDATE recommendations SET due_at = @dueAt, due_ms = @dueMs, due_set_at = @extendedAt, reminders_sent = '', escalation_level = 0,
+           revision = @revision, last_position = @position ${guard}`,
       ),
       resolve: db.prepare(
         `UPDATE recommendations SET status = 'resolved', resolved_at = @resolvedAt, on_time = @onTime, revision = @revision, last_position = @position ${guard}`,
@@ -53,6 +69,12 @@ export class RecommendationsProjection implements Projection {
          FROM recommendations WHERE id = @id`,
       ),
       held: db.prepare('INSERT OR IGNORE INTO recommendation_departments (id, department) VALUES (?, ?)'),
+      reminded: db.prepare(
+        `UPDATE recommendations SET reminders_sent = reminders_sent || @lead || ',', revision = @revision, last_position = @position ${guard}`,
+      ),
+      escalated: db.prepare(
+        `UPDATE recommendations SET escalation_level = max(escalation_level, @level), revision = @revision, last_position = @position ${guard}`,
+      ),
       touch: db.prepare(`UPDATE recommendations SET revision = @revision, last_position = @position ${guard}`),
       row: db.prepare('SELECT last_position FROM recommendations WHERE id = ?'),
     };
@@ -77,7 +99,7 @@ export class RecommendationsProjection implements Projection {
           raisedBy: d.raisedBy,
         });
         // Title and description never change after raising: index them once, with the row.
-        if (inserted.changes > 0) this.s.fts.run(id, d.title, d.description);
+        if (inserted.changes > 0) this.s.fts.run(id, foldForSearch(d.title), foldForSearch(d.description));
         return;
       }
       case 'RecommendationAccepted':
@@ -108,7 +130,12 @@ export class RecommendationsProjection implements Projection {
         this.s.ack.run({ ...at, at: event.data.acknowledgedAt });
         return;
       case 'DeadlineExtended':
-        this.s.extend.run({ ...at, dueAt: event.data.dueAt, dueMs: Date.parse(event.data.dueAt) });
+        this.s.extend.run({
+          ...at,
+          dueAt: event.data.dueAt,
+          dueMs: Date.parse(event.data.dueAt),
+          extendedAt: event.data.extendedAt,
+        });
         return;
       case 'RecommendationResolved': {
         const d = event.data;
@@ -125,10 +152,14 @@ export class RecommendationsProjection implements Projection {
         this.s.resolve.run({ ...at, resolvedAt: d.resolvedAt, onTime });
         return;
       }
+      case 'ReminderSent':
+        this.s.reminded.run({ ...at, lead: event.data.lead });
+        return;
+      case 'DeadlineEscalated':
+        this.s.escalated.run({ ...at, level: event.data.level });
+        return;
       case 'ProgressReported':
       case 'ExtensionRequested':
-      case 'ReminderSent':
-      case 'DeadlineEscalated':
       case 'NotificationFailed':
         this.s.touch.run(at);
         return;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Actor } from '@app/recommendations';
+import { foldForSearch } from './search-text';
 
 export interface ListFilters {
   status?: string;
@@ -97,7 +98,7 @@ export function scopeCondition(
 
 /** Full-text terms, each quoted, so that user input is never FTS5 syntax. */
 export function ftsQuery(q: string): string | null {
-  const terms = q.match(/[\p{L}\p{N}]+/gu);
+  const terms = foldForSearch(q).match(/[\p{L}\p{M}\p{N}]+/gu);
   return terms && terms.length > 0 ? terms.map((t) => `"${t}"`).join(' ') : null;
 }
 

@@ -1,0 +1,592 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStreamRepository, SqliteEventStore, type RecordedEvent } from '@app/event-store';
+import { recommendationStream, type RecommendationEvent } from '@app/recommendations';
+import {
+  DAY,
+  DUE_AT,
+  LATER_DUE_AT,
+  SESSION_AT,
+  aRecommendation,
+  commune,
+  plus,
+} from '../../../recommendations/src/testing/recommendation.builder';
+import { ProjectionRunner } from '../projection-runner';
+import { openReadModelDb } from '../read-model-db';
+import type { Projection } from './projection';
+import { RecommendationsProjection } from './recommendations.projection';
+
+const HOME_AFFAIRS = 'home-affairs';
+const FINANCE = 'finance';
+/** What read-model-db.ts stores in due_ms while an item has no due date (it sorts last by the index). */
+const NO_DUE_MS = Number.MAX_SAFE_INTEGER;
+
+interface Row {
+  id: string;
+  status: string;
+  commune: string;
+  working_group: number | null;
+  session_date: string | null;
+  category: string;
+  title: string;
+  raised_at: string;
+  raised_by: string;
+  department: string | null;
+  assignment_no: number | null;
+  assigned_at: string | null;
+  due_at: string | null;
+  due_ms: number;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  on_time: number | null;
+  revision: number;
+  last_position: number;
+}
+
+/** Every table of the read model, each ordered by its whole primary key. */
+const TABLES: Record<string, string> = {
+  projection_checkpoints: 'SELECT * FROM projection_checkpoints ORDER BY name',
+  recommendations: 'SELECT * FROM recommendations ORDER BY id',
+  recommendation_departments: 'SELECT * FROM recommendation_departments ORDER BY department, id',
+  resolutions: 'SELECT * FROM resolutions ORDER BY id, position',
+  recommendations_fts: 'SELECT rowid, id, title, description FROM recommendations_fts ORDER BY id, rowid',
+};
+
+function dump(db: Database.Database): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(TABLES).map(([table, sql]) => [table, db.prepare(sql).all()]));
+}
+
+/** A real event store file and a real read-model file in a temp dir, fed through the real runner. */
+class Harness {
+  readonly store: SqliteEventStore;
+  readonly db: Database.Database;
+  readonly repo: EventStreamRepository;
+  runner: ProjectionRunner;
+
+  constructor(readonly dir: string) {
+    this.store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL', pollIntervalMs: 10 });
+    this.db = openReadModelDb(join(dir, 'read-models.sqlite'));
+    this.repo = new EventStreamRepository(this.store);
+    this.runner = this.newRunner();
+  }
+
+  newRunner(projections: Projection[] = [new RecommendationsProjection()], batchSize = 500): ProjectionRunner {
+    return new ProjectionRunner(this.store, this.db, projections, { batchSize });
+  }
+
+  /** Appends each event on its own (one command each), hash-chained, and returns their positions. */
+  async record(stream: string, events: ReadonlyArray<{ type: string; data: object }>): Promise<bigint[]> {
+    const positions: bigint[] = [];
+    for (const event of events) {
+      const loaded = await this.repo.load(stream);
+      const result = await this.repo.append(stream, loaded, [event], {
+        actor: { sub: 'secretariat-clerk', role: 'secretariat' },
+        occurredAt: new Date().toISOString(),
+        correlationId: randomUUID(),
+        causationId: randomUUID(),
+      });
+      positions.push(result.position);
+    }
+    return positions;
+  }
+
+  /** Appends the events of a recommendation's history not yet stored, then projects them. */
+  async project(id: string, history: RecommendationEvent[]): Promise<bigint[]> {
+    const stream = recommendationStream(id);
+    const stored = (await this.repo.load(stream)).events.length;
+    const positions = await this.record(stream, history.slice(stored));
+    await this.runner.catchUp();
+    return positions;
+  }
+
+  row(id: string): Row | undefined {
+    return this.db.prepare('SELECT * FROM recommendations WHERE id = ?').get(id) as Row | undefined;
+  }
+
+  held(id: string): string[] {
+    return (
+      this.db.prepare('SELECT department FROM recommendation_departments WHERE id = ? ORDER BY department').all(id) as Array<{
+        department: string;
+      }>
+    ).map((r) => r.department);
+  }
+
+  resolutions(id: string): unknown[] {
+    return this.db.prepare('SELECT * FROM resolutions WHERE id = ? ORDER BY position').all(id);
+  }
+
+  fts(id: string): unknown[] {
+    return this.db.prepare('SELECT id, title, description FROM recommendations_fts WHERE id = ?').all(id);
+  }
+
+  checkpoint(): number | undefined {
+    return (
+      this.db.prepare("SELECT position FROM projection_checkpoints WHERE name = 'recommendations'").get() as
+        { position: number } | undefined
+    )?.position;
+  }
+
+  async close(): Promise<void> {
+    await this.runner.stop();
+    this.db.close();
+    await this.store.close();
+  }
+}
+
+/** A projection that delegates to the real one but throws when applying its `failOn`-th event. */
+class FailingProjection implements Projection {
+  readonly name: string;
+  readonly version: number;
+  private applied = 0;
+
+  constructor(
+    private readonly inner: Projection,
+    private readonly failOn: number,
+  ) {
+    this.name = inner.name;
+    this.version = inner.version;
+  }
+
+  prepare(db: Database.Database): void {
+    this.inner.prepare(db);
+  }
+
+  apply(event: RecordedEvent): void {
+    this.applied += 1;
+    if (this.applied === this.failOn) throw new Error(`apply failed on event ${event.position}`);
+    this.inner.apply(event);
+  }
+}
+
+describe('RecommendationsProjection on real SQLite files, fed by the ProjectionRunner', () => {
+  let dir: string;
+  let h: Harness;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fut-projection-'));
+    h = new Harness(dir);
+  });
+  afterEach(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('the effect of each event', () => {
+    it('RecommendationRaised inserts the row, indexes title and description, holds no department', async () => {
+      const history = aRecommendation('rec-1')
+        .raisedBy(commune('tam-thanh'), { category: 'staffing', title: 'Second IT staff to the commune' })
+        .build();
+      const [position] = await h.project('rec-1', history);
+      expect(h.row('rec-1')).toEqual({
+        id: 'rec-1',
+        status: 'raised',
+        commune: 'tam-thanh',
+        working_group: 1,
+        session_date: '2025-08-04',
+        category: 'staffing',
+        title: 'Second IT staff to the commune',
+        raised_at: SESSION_AT,
+        raised_by: 'tam-thanh-clerk',
+        department: null,
+        assignment_no: null,
+        assigned_at: null,
+        due_at: null,
+        due_ms: NO_DUE_MS,
+        due_set_at: null,
+        reminders_sent: '',
+        escalation_level: 0,
+        acknowledged_at: null,
+        resolved_at: null,
+        on_time: null,
+        revision: 0,
+        last_position: Number(position),
+      });
+      expect(h.fts('rec-1')).toEqual([
+        {
+          id: 'rec-1',
+          title: 'Second IT staff to the commune',
+          description: 'The ward works from headquarters scattered over several locations.',
+        },
+      ]);
+      expect(h.held('rec-1')).toEqual([]);
+      expect(h.resolutions('rec-1')).toEqual([]);
+      expect(h.checkpoint()).toBe(Number(position));
+    });
+
+    it('RecommendationAccepted moves the status to accepted, with revision and position', async () => {
+      const [, position] = await h.project('rec-1', aRecommendation('rec-1').accepted().build());
+      expect(h.row('rec-1')).toMatchObject({
+        status: 'accepted',
+        revision: 1,
+        last_position: Number(position),
+        department: null,
+      });
+    });
+
+    it('RecommendationDeclined moves the status to declined', async () => {
+      const [, position] = await h.project('rec-1', aRecommendation('rec-1').declined().build());
+      expect(h.row('rec-1')).toMatchObject({ status: 'declined', revision: 1, last_position: Number(position) });
+      expect(h.held('rec-1')).toEqual([]);
+    });
+
+    it('RecommendationAssigned sets the current assignment and records the department as having held it', async () => {
+      const builder = aRecommendation('rec-1').accepted();
+      const assignedAt = plus(SESSION_AT, 2 * 3_600_000);
+      const positions = await h.project('rec-1', builder.assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT }).build());
+      expect(h.row('rec-1')).toMatchObject({
+        status: 'assigned',
+        department: HOME_AFFAIRS,
+        assignment_no: 1,
+        assigned_at: assignedAt,
+        due_at: DUE_AT,
+        due_ms: Date.parse(DUE_AT),
+        acknowledged_at: null,
+        resolved_at: null,
+        on_time: null,
+        revision: 2,
+        last_position: Number(positions[2]),
+      });
+      expect(h.held('rec-1')).toEqual([HOME_AFFAIRS]);
+    });
+
+    it('a due date given with an offset is kept as written, due_ms is its instant', async () => {
+      const dueAt = '2025-09-30T17:00:00+07:00';
+      await h.project('rec-1', aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS, { dueAt }).build());
+      expect(h.row('rec-1')).toMatchObject({ due_at: dueAt, due_ms: Date.parse('2025-09-30T10:00:00.000Z') });
+    });
+
+    it('AssignmentAcknowledged records when', async () => {
+      const at = '2025-08-05T01:00:00.000Z';
+      await h.project('rec-1', aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).acknowledged({ at }).build());
+      expect(h.row('rec-1')).toMatchObject({ status: 'assigned', acknowledged_at: at, revision: 3 });
+    });
+
+    it('DeadlineExtended moves due_at and due_ms, and restarts reminders from the extension', async () => {
+      const builder = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT });
+      await h.project('rec-1', builder.build());
+      const before = h.row('rec-1')!;
+      const positions = await h.project('rec-1', builder.extended({ dueAt: LATER_DUE_AT }).build());
+      expect(h.row('rec-1')).toEqual({
+        ...before,
+        due_at: LATER_DUE_AT,
+        due_ms: Date.parse(LATER_DUE_AT),
+        due_set_at: expect.any(String),
+        reminders_sent: '',
+        escalation_level: 0,
+        revision: 3,
+        last_position: Number(positions[0]),
+      });
+    });
+
+    it.each([
+      ['ProgressReported', (b: ReturnType<typeof aRecommendation>) => b.progressReported()],
+      ['ExtensionRequested', (b: ReturnType<typeof aRecommendation>) => b.extensionRequested()],
+    ])('%s only moves revision and position', async (_type, step) => {
+      const builder = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).acknowledged();
+      await h.project('rec-1', builder.build());
+      const before = h.row('rec-1')!;
+      const positions = await h.project('rec-1', step(builder).build());
+      expect(h.row('rec-1')).toEqual({ ...before, revision: 4, last_position: Number(positions[0]) });
+      expect(h.held('rec-1')).toEqual([HOME_AFFAIRS]);
+      expect(h.resolutions('rec-1')).toEqual([]);
+    });
+
+    it('ReminderSent records the lead and DeadlineEscalated the level, for reconciliation', async () => {
+      const builder = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).acknowledged();
+      await h.project('rec-1', builder.build());
+      const before = h.row('rec-1')!;
+      await h.project('rec-1', builder.reminded().escalated().build());
+      expect(h.row('rec-1')).toMatchObject({
+        reminders_sent: '3d,',
+        escalation_level: 1,
+        status: before.status,
+        due_at: before.due_at,
+      });
+    });
+
+    it('NotificationFailed only moves revision and position', async () => {
+      const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).build();
+      await h.project('rec-1', history);
+      const before = h.row('rec-1')!;
+      const failed: RecommendationEvent = {
+        type: 'NotificationFailed',
+        data: {
+          assignmentNo: 1,
+          department: HOME_AFFAIRS,
+          channel: 'email',
+          notice: 'reminder 3d',
+          error: 'SMTP 421',
+          failedAt: '2025-09-27T10:00:00.000Z',
+        },
+      };
+      const positions = await h.project('rec-1', [...history, failed]);
+      expect(h.row('rec-1')).toEqual({ ...before, revision: 3, last_position: Number(positions[0]) });
+    });
+
+    it('AssignmentReturned brings the item back to accepted; the department stays among those that held it', async () => {
+      const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).acknowledged().returned().build();
+      const positions = await h.project('rec-1', history);
+      expect(h.row('rec-1')).toMatchObject({ status: 'accepted', revision: 4, last_position: Number(positions[4]) });
+      expect(h.held('rec-1')).toEqual([HOME_AFFAIRS]);
+      expect(h.resolutions('rec-1')).toEqual([]);
+    });
+
+    it('AssignmentReturned leaves no current assignment on the row (as GET /recommendations/:id shows: assignment null)', async () => {
+      const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).acknowledged().returned().build();
+      await h.project('rec-1', history);
+      // Otherwise `?department=home-affairs` still lists it, with a department, due date and
+      // acknowledgement it no longer has.
+      expect(h.row('rec-1')).toMatchObject({
+        status: 'accepted',
+        department: null,
+        assigned_at: null,
+        due_at: null,
+        due_ms: NO_DUE_MS,
+        acknowledged_at: null,
+      });
+    });
+
+    it('a returned item answered on the spot keeps no department on the row nor on its resolution', async () => {
+      const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).returned().resolved().build();
+      await h.project('rec-1', history);
+      expect(h.row('rec-1')).toMatchObject({ status: 'resolved', department: null, due_at: null, on_time: 1 });
+      expect(h.resolutions('rec-1')).toEqual([expect.objectContaining({ department: null, assigned_at: null, due_at: null })]);
+      expect(h.held('rec-1')).toEqual([HOME_AFFAIRS]);
+    });
+
+    it('RecommendationResolved by the department: status, time, on time, and one resolution row of that assignment', async () => {
+      const assignedAt = '2025-08-05T02:00:00.000Z';
+      const resolvedAt = '2025-09-20T03:00:00.000Z';
+      const history = aRecommendation('rec-1')
+        .accepted()
+        .assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT, at: assignedAt })
+        .resolved({ at: resolvedAt })
+        .build();
+      const positions = await h.project('rec-1', history);
+      expect(h.row('rec-1')).toMatchObject({
+        status: 'resolved',
+        department: HOME_AFFAIRS,
+        resolved_at: resolvedAt,
+        on_time: 1,
+        revision: 3,
+        last_position: Number(positions[3]),
+      });
+      expect(h.resolutions('rec-1')).toEqual([
+        {
+          id: 'rec-1',
+          position: Number(positions[3]),
+          department: HOME_AFFAIRS,
+          assignment_no: 1,
+          assigned_at: assignedAt,
+          raised_at: SESSION_AT,
+          due_at: DUE_AT,
+          resolved_at: resolvedAt,
+          on_time: 1,
+        },
+      ]);
+    });
+
+    it('RecommendationResolved after the due date is stored as late (on_time 0) on the row and the resolution', async () => {
+      const resolvedAt = plus(DUE_AT, 2 * DAY);
+      const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).resolved({ at: resolvedAt }).build();
+      await h.project('rec-1', history);
+      expect(h.row('rec-1')).toMatchObject({ status: 'resolved', on_time: 0, resolved_at: resolvedAt });
+      expect(h.resolutions('rec-1')).toEqual([expect.objectContaining({ on_time: 0, resolved_at: resolvedAt })]);
+    });
+
+    it('RecommendationResolved on the spot (no assignment): a resolution with no department, assignment or due date', async () => {
+      const positions = await h.project('rec-1', aRecommendation('rec-1').accepted().resolved().build());
+      expect(h.row('rec-1')).toMatchObject({ status: 'resolved', department: null, on_time: 1, due_at: null });
+      expect(h.resolutions('rec-1')).toEqual([
+        {
+          id: 'rec-1',
+          position: Number(positions[2]),
+          department: null,
+          assignment_no: null,
+          assigned_at: null,
+          raised_at: SESSION_AT,
+          due_at: null,
+          resolved_at: plus(SESSION_AT, 2 * 3_600_000),
+          on_time: 1,
+        },
+      ]);
+      expect(h.held('rec-1')).toEqual([]);
+    });
+
+    it('RecommendationReopened assigns again with a new due date and clears the resolution fields; the old resolution row stays', async () => {
+      const reopenedAt = '2025-09-25T02:00:00.000Z';
+      const history = aRecommendation('rec-1')
+        .accepted()
+        .assignedTo(HOME_AFFAIRS)
+        .acknowledged()
+        .resolved({ at: '2025-09-20T02:00:00.000Z' })
+        .reopened({ dueAt: LATER_DUE_AT, at: reopenedAt })
+        .build();
+      const positions = await h.project('rec-1', history);
+      expect(h.row('rec-1')).toMatchObject({
+        status: 'assigned',
+        department: HOME_AFFAIRS,
+        assignment_no: 2,
+        assigned_at: reopenedAt,
+        due_at: LATER_DUE_AT,
+        due_ms: Date.parse(LATER_DUE_AT),
+        acknowledged_at: null,
+        resolved_at: null,
+        on_time: null,
+        revision: 5,
+        last_position: Number(positions[5]),
+      });
+      expect(h.resolutions('rec-1')).toHaveLength(1);
+      expect(h.held('rec-1')).toEqual([HOME_AFFAIRS]);
+    });
+  });
+
+  it('a full lifecycle raised→accepted→assigned→returned→reassigned→resolved→reopened→resolved', async () => {
+    const reassignedAt = '2025-08-10T02:00:00.000Z';
+    const reopenedAt = '2025-09-25T02:00:00.000Z';
+    const history = aRecommendation('rec-1')
+      .accepted()
+      .assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT })
+      .returned()
+      .assignedTo(FINANCE, { dueAt: DUE_AT, at: reassignedAt })
+      .resolved({ at: '2025-09-20T02:00:00.000Z' })
+      .reopened({ dueAt: LATER_DUE_AT, at: reopenedAt })
+      .resolved({ at: '2025-11-05T02:00:00.000Z' })
+      .build();
+    const positions = await h.project('rec-1', history);
+
+    expect(h.row('rec-1')).toMatchObject({
+      status: 'resolved',
+      department: FINANCE,
+      assignment_no: 3,
+      assigned_at: reopenedAt,
+      due_at: LATER_DUE_AT,
+      resolved_at: '2025-11-05T02:00:00.000Z',
+      on_time: 0,
+      revision: 7,
+      last_position: Number(positions[7]),
+    });
+    expect(h.held('rec-1')).toEqual([FINANCE, HOME_AFFAIRS]);
+    expect(h.resolutions('rec-1')).toEqual([
+      {
+        id: 'rec-1',
+        position: Number(positions[5]),
+        department: FINANCE,
+        assignment_no: 2,
+        assigned_at: reassignedAt,
+        raised_at: SESSION_AT,
+        due_at: DUE_AT,
+        resolved_at: '2025-09-20T02:00:00.000Z',
+        on_time: 1,
+      },
+      {
+        id: 'rec-1',
+        position: Number(positions[7]),
+        department: FINANCE,
+        assignment_no: 3,
+        assigned_at: reopenedAt,
+        raised_at: SESSION_AT,
+        due_at: LATER_DUE_AT,
+        resolved_at: '2025-11-05T02:00:00.000Z',
+        on_time: 0,
+      },
+    ]);
+    expect(h.checkpoint()).toBe(Number(positions[7]));
+  });
+
+  it('applying the same events twice changes nothing, table for table, row for row', async () => {
+    await h.project(
+      'rec-1',
+      aRecommendation('rec-1')
+        .accepted()
+        .assignedTo(HOME_AFFAIRS)
+        .returned()
+        .assignedTo(FINANCE)
+        .resolved()
+        .reopened()
+        .resolved({ at: plus(LATER_DUE_AT, DAY) })
+        .build(),
+    );
+    await h.project('rec-2', aRecommendation('rec-2').declined().build());
+    await h.project('rec-3', aRecommendation('rec-3').accepted().resolved().build());
+    await h.project(
+      'rec-4',
+      aRecommendation('rec-4').accepted().assignedTo(HOME_AFFAIRS).acknowledged().extended().reminded().escalated().build(),
+    );
+    await h.project('rec-5', aRecommendation('rec-5').raisedBy(commune('na-sam'), { title: 'Lạng Sơn: nâng cấp đường' }).build());
+    const head = Number(await h.store.headPosition());
+    const before = dump(h.db);
+    expect(before.recommendations).toHaveLength(5);
+    expect(before.resolutions).toHaveLength(3);
+
+    h.db.exec('UPDATE projection_checkpoints SET position = 0');
+    const again = h.newRunner([new RecommendationsProjection()], 7);
+    expect(again.position).toBe(0n);
+    await again.catchUp();
+
+    expect(again.position).toBe(BigInt(head));
+    expect(dump(h.db)).toEqual(before);
+  });
+
+  it('events of other streams (idempotency records) make no row but move the checkpoint', async () => {
+    const [raised] = await h.project('rec-1', aRecommendation('rec-1').build());
+    const before = dump(h.db);
+    const others = await h.record(`idempotency-${randomUUID()}`, [
+      { type: 'IdempotentRequestRecorded', data: { key: 'k-1', status: 201, body: { id: 'rec-1' } } },
+      { type: 'IdempotentRequestRecorded', data: { key: 'k-2', status: 201, body: { id: 'rec-1' } } },
+    ]);
+    await h.runner.catchUp();
+
+    const after = dump(h.db);
+    expect(h.checkpoint()).toBe(Number(others[1]));
+    expect(h.runner.position).toBe(others[1]);
+    expect(Number(others[1])).toBeGreaterThan(Number(raised));
+    expect({ ...after, projection_checkpoints: [] }).toEqual({ ...before, projection_checkpoints: [] });
+  });
+
+  it('a batch whose apply throws leaves neither its rows nor its checkpoint: only the batches before it count', async () => {
+    const positions: bigint[] = [];
+    for (let i = 1; i <= 4; i++)
+      positions.push(...(await h.record(recommendationStream(`rec-${i}`), aRecommendation(`rec-${i}`).accepted().build())));
+    // 8 events in batches of 3: [1 2 3] [4 5 6] [7 8]; the 5th apply (in the second batch) throws.
+    const failing = h.newRunner([new FailingProjection(new RecommendationsProjection(), 5)], 3);
+    await expect(failing.catchUp()).rejects.toThrow(`apply failed on event ${positions[4]}`);
+
+    expect(h.checkpoint()).toBe(Number(positions[2]));
+    expect(failing.position).toBe(positions[2]);
+    const rows = h.db.prepare('SELECT id, status, last_position FROM recommendations ORDER BY id').all();
+    // Events 1–3 (rec-1 raised and accepted, rec-2 raised) are in; event 4 (rec-2 accepted), applied
+    // before the failure in the same batch, is rolled back with it.
+    expect(rows).toEqual([
+      { id: 'rec-1', status: 'accepted', last_position: Number(positions[1]) },
+      { id: 'rec-2', status: 'raised', last_position: Number(positions[2]) },
+    ]);
+    expect(h.db.prepare('SELECT id FROM recommendations_fts ORDER BY id').all()).toEqual([{ id: 'rec-1' }, { id: 'rec-2' }]);
+
+    // A runner started afterwards resumes after the checkpoint and reaches what one clean pass gives.
+    await h.newRunner().catchUp();
+    const resumed = dump(h.db);
+    const clean = new Harness(mkdtempSync(join(tmpdir(), 'fut-projection-clean-')));
+    try {
+      for (let i = 1; i <= 4; i++)
+        await clean.record(recommendationStream(`rec-${i}`), aRecommendation(`rec-${i}`).accepted().build());
+      await clean.runner.catchUp();
+      // Both logs hold the same events at the same positions, so the rows must be identical.
+      expect(resumed).toEqual(dump(clean.db));
+    } finally {
+      await clean.close();
+      rmSync(clean.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the live subscription applies new events and reports the position it reached', async () => {
+    h.runner.start();
+    const [position] = await h.record(recommendationStream('rec-1'), aRecommendation('rec-1').build());
+    await expect(h.runner.waitFor(position, 5_000)).resolves.toBe(true);
+    expect(h.row('rec-1')).toMatchObject({ status: 'raised', last_position: Number(position) });
+    expect(h.checkpoint()).toBe(Number(position));
+  });
+});

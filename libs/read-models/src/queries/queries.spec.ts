@@ -1,0 +1,801 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recommendationStream, type Actor, type RecommendationEvent } from '@app/recommendations';
+import {
+  DAY,
+  HOUR,
+  aRecommendation,
+  auditor,
+  commune,
+  committee,
+  department,
+  plus,
+  secretariat,
+} from '../../../recommendations/src/testing/recommendation.builder';
+import { RecommendationsProjection } from '../projections/recommendations.projection';
+import { openReadModelDb } from '../read-model-db';
+import { InvalidCursorError, listRecommendations, type ListFilters, type ListItem } from './list-recommendations';
+import { overdueReport, summaryReport } from './reports';
+
+const HOME_AFFAIRS = 'home-affairs';
+const FINANCE = 'finance';
+const CONSTRUCTION = 'construction';
+const SCIENCE = 'science-technology';
+
+/** Patches the RecommendationRaised of a history (the builder fixes the working group and description). */
+function withRaised(
+  events: RecommendationEvent[],
+  patch: { workingGroup?: number | null; description?: string },
+): RecommendationEvent[] {
+  return events.map((e) => (e.type === 'RecommendationRaised' ? { ...e, data: { ...e.data, ...patch } } : e));
+}
+
+/** A read-model file in a temp dir, filled by the real projection from recorded events. */
+class ReadModel {
+  readonly dir = mkdtempSync(join(tmpdir(), 'fut-queries-'));
+  readonly db: Database.Database = openReadModelDb(join(this.dir, 'read-models.sqlite'));
+  private readonly projection = new RecommendationsProjection();
+  private position = 0;
+
+  constructor() {
+    this.projection.prepare(this.db);
+  }
+
+  add(id: string, events: RecommendationEvent[]): this {
+    this.db.transaction(() => {
+      events.forEach((event, revision) => {
+        this.position += 1;
+        this.projection.apply({
+          id: randomUUID(),
+          stream: recommendationStream(id),
+          type: event.type,
+          data: event.data as unknown as Record<string, unknown>,
+          metadata: {},
+          revision: BigInt(revision),
+          position: BigInt(this.position),
+          recordedAt: new Date(),
+        });
+      });
+    })();
+    return this;
+  }
+
+  close(): void {
+    this.db.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const ids = (result: { items: ListItem[] }) => result.items.map((i) => i.id);
+const sortedIds = (result: { items: ListItem[] }) => ids(result).sort();
+
+/**
+ * Nine items at NOW (15 October 2025):
+ *   a raised · b accepted · c declined · d assigned to home-affairs, overdue · e assigned to finance, not due yet ·
+ *   f resolved by construction · g returned by home-affairs, reassigned to science-technology, overdue ·
+ *   h answered on the spot · i assigned to home-affairs, overdue.
+ */
+const NOW = new Date('2025-10-15T03:00:00.000Z');
+const D_DUE = '2025-10-01T17:00:00+07:00';
+const G_DUE = '2025-09-01T10:00:00.000Z';
+const I_DUE = '2025-09-15T10:00:00.000Z';
+const E_DUE = '2025-11-28T10:00:00.000Z';
+const F_DUE = '2025-09-30T10:00:00.000Z';
+
+function listingFixture(): ReadModel {
+  const clerk = (code: string) => commune(code);
+  return new ReadModel()
+    .add(
+      'a',
+      withRaised(
+        aRecommendation('a')
+          .raisedBy(clerk('tam-thanh'), {
+            category: 'headquarters',
+            title: 'Invest in a centralized headquarters for Tam Thanh and Luong Van Tri',
+            at: '2025-08-04T02:00:00.000Z',
+          })
+          .build(),
+        { description: 'The two wards work from four separate buildings since the merger.' },
+      ),
+    )
+    .add(
+      'b',
+      withRaised(
+        aRecommendation('b')
+          .raisedBy(clerk('luong-van-tri'), {
+            category: 'staffing',
+            title: "Add more vice chairmen of the ward People's Committee",
+            at: '2025-08-04T03:00:00.000Z',
+          })
+          .accepted()
+          .build(),
+        { description: 'One chairman for 40,000 residents.' },
+      ),
+    )
+    .add(
+      'c',
+      withRaised(
+        aRecommendation('c')
+          .raisedBy(clerk('na-sam'), { category: 'staffing', title: 'Second a deputy secretary', at: '2025-08-11T02:00:00.000Z' })
+          .declined()
+          .build(),
+        { workingGroup: 2, description: 'Already settled.' },
+      ),
+    )
+    .add(
+      'd',
+      withRaised(
+        aRecommendation('d')
+          .raisedBy(clerk('tam-thanh'), {
+            category: 'staffing',
+            title: 'Second IT staff to the ward',
+            at: '2025-08-04T04:00:00.000Z',
+          })
+          .accepted()
+          .assignedTo(HOME_AFFAIRS, { dueAt: D_DUE })
+          .build(),
+        { description: 'For three to six months.' },
+      ),
+    )
+    .add(
+      'e',
+      withRaised(
+        aRecommendation('e')
+          .raisedBy(clerk('na-sam'), {
+            category: 'funds',
+            title: 'Allocate funds to repair the commune headquarters',
+            at: '2025-08-11T03:00:00.000Z',
+          })
+          .accepted()
+          .assignedTo(FINANCE, { dueAt: E_DUE })
+          .build(),
+        { workingGroup: 2, description: 'The roof leaks.' },
+      ),
+    )
+    .add(
+      'f',
+      withRaised(
+        aRecommendation('f')
+          .raisedBy(clerk('van-lang'), {
+            category: 'traffic',
+            title: 'Upgrade the road to the border gate',
+            at: '2025-08-11T04:00:00.000Z',
+          })
+          .accepted()
+          .assignedTo(CONSTRUCTION, { dueAt: F_DUE })
+          .resolved({ at: '2025-09-20T02:00:00.000Z' })
+          .build(),
+        { workingGroup: 2, description: 'Trucks cannot pass in the rainy season.' },
+      ),
+    )
+    .add(
+      'g',
+      withRaised(
+        aRecommendation('g')
+          .raisedBy(clerk('van-lang'), {
+            category: 'traffic',
+            title: 'Nâng cấp tuyến đường giao thông Lạng Sơn – Đồng Đăng',
+            at: '2025-08-11T05:00:00.000Z',
+          })
+          .accepted()
+          .assignedTo(HOME_AFFAIRS)
+          .returned()
+          .assignedTo(SCIENCE, { dueAt: G_DUE })
+          .build(),
+        { workingGroup: 2, description: 'Đường xuống cấp nghiêm trọng.' },
+      ),
+    )
+    .add(
+      'h',
+      withRaised(
+        aRecommendation('h')
+          .raisedBy(clerk('tam-thanh'), {
+            category: 'headquarters',
+            title: 'Clarify who signs land certificates after the merger',
+            at: '2025-08-04T05:00:00.000Z',
+          })
+          .accepted()
+          .resolved()
+          .build(),
+        { description: 'Answered at the session.' },
+      ),
+    )
+    .add(
+      'i',
+      withRaised(
+        aRecommendation('i')
+          .raisedBy(clerk('luong-van-tri'), {
+            category: 'staffing',
+            title: 'Train officials on electronic authentication for enterprises',
+            at: '2025-08-04T06:00:00.000Z',
+          })
+          .accepted()
+          .assignedTo(HOME_AFFAIRS, { dueAt: I_DUE })
+          .build(),
+        { description: 'Needed for the staffing plan of the ward.' },
+      ),
+    );
+}
+
+describe('listRecommendations', () => {
+  let rm: ReadModel;
+  beforeAll(() => {
+    rm = listingFixture();
+  });
+  afterAll(() => rm.close());
+  const list = (filters: ListFilters, actor: Actor = secretariat(), now: Date = NOW) =>
+    listRecommendations(rm.db, actor, filters, now);
+
+  it('with no filter lists every item, newest raised first, with the total', () => {
+    const result = list({});
+    expect(ids(result)).toEqual(['g', 'f', 'e', 'c', 'i', 'h', 'd', 'b', 'a']);
+    expect(result.total).toBe(9);
+    expect(result.nextCursor).toBeNull();
+  });
+
+  it('maps a row to the list item of API.md', () => {
+    const [item] = list({ commune: 'tam-thanh', status: 'assigned' }).items;
+    expect(item).toEqual({
+      id: 'd',
+      revision: 2,
+      status: 'assigned',
+      commune: 'tam-thanh',
+      workingGroup: 1,
+      category: 'staffing',
+      title: 'Second IT staff to the ward',
+      raisedAt: '2025-08-04T04:00:00.000Z',
+      department: HOME_AFFAIRS,
+      assignedAt: '2025-08-04T06:00:00.000Z',
+      acknowledgedAt: null,
+      dueAt: D_DUE,
+      resolvedAt: null,
+      overdue: true,
+      daysOverdue: 13,
+    });
+  });
+
+  describe('each filter', () => {
+    it.each<[string, ListFilters, string[]]>([
+      ['status=raised', { status: 'raised' }, ['a']],
+      ['status=accepted', { status: 'accepted' }, ['b']],
+      ['status=declined', { status: 'declined' }, ['c']],
+      ['status=assigned', { status: 'assigned' }, ['d', 'e', 'g', 'i']],
+      ['status=resolved', { status: 'resolved' }, ['f', 'h']],
+      ['department (the current one)', { department: HOME_AFFAIRS }, ['d', 'i']],
+      ['department of a reassigned item', { department: SCIENCE }, ['g']],
+      ['department of a resolved item', { department: CONSTRUCTION }, ['f']],
+      ['commune', { commune: 'tam-thanh' }, ['a', 'd', 'h']],
+      ['workingGroup', { workingGroup: 2 }, ['c', 'e', 'f', 'g']],
+      ['workingGroup 1', { workingGroup: 1 }, ['a', 'b', 'd', 'h', 'i']],
+      ['category', { category: 'staffing' }, ['b', 'c', 'd', 'i']],
+      ['overdue=true', { overdue: true }, ['d', 'g', 'i']],
+      ['overdue=false', { overdue: false }, ['a', 'b', 'c', 'e', 'f', 'h']],
+      ['several at once', { status: 'assigned', commune: 'na-sam', workingGroup: 2, category: 'funds' }, ['e']],
+      ['an unknown value', { commune: 'nowhere' }, []],
+    ])('%s', (_name, filters, expected) => {
+      const result = list(filters);
+      expect(sortedIds(result)).toEqual(expected);
+      expect(result.total).toBe(expected.length);
+    });
+  });
+
+  describe('overdue is computed from `now`, not stored', () => {
+    it('the table has no overdue column', () => {
+      const columns = (rm.db.prepare('PRAGMA table_info(recommendations)').all() as Array<{ name: string }>).map((c) => c.name);
+      expect(columns.some((c) => c.includes('overdue'))).toBe(false);
+    });
+
+    it('the same rows are overdue or not depending on now', () => {
+      expect(sortedIds(list({ overdue: true }, secretariat(), new Date('2025-09-01T00:00:00.000Z')))).toEqual([]);
+      expect(sortedIds(list({ overdue: true }, secretariat(), new Date('2025-09-10T00:00:00.000Z')))).toEqual(['g']);
+      expect(sortedIds(list({ overdue: true }, secretariat(), new Date('2025-10-02T00:00:00.000Z')))).toEqual(['d', 'g', 'i']);
+      expect(sortedIds(list({ overdue: true }, secretariat(), new Date('2025-12-01T00:00:00.000Z')))).toEqual([
+        'd',
+        'e',
+        'g',
+        'i',
+      ]);
+    });
+
+    it('an item is overdue only once now is past its due date, and then by whole days', () => {
+      const at = (iso: string) => list({ status: 'assigned', department: SCIENCE }, secretariat(), new Date(iso)).items[0];
+      expect(at(G_DUE)).toMatchObject({ overdue: false, daysOverdue: 0 });
+      expect(at(plus(G_DUE, 1))).toMatchObject({ overdue: true, daysOverdue: 0 });
+      expect(at(plus(G_DUE, DAY - 1))).toMatchObject({ overdue: true, daysOverdue: 0 });
+      expect(at(plus(G_DUE, DAY))).toMatchObject({ overdue: true, daysOverdue: 1 });
+      expect(sortedIds(list({ overdue: true }, secretariat(), new Date(G_DUE)))).toEqual([]);
+    });
+
+    it('a resolved item past its due date is not overdue', () => {
+      const f = list({ department: CONSTRUCTION }).items[0];
+      expect(f).toMatchObject({ status: 'resolved', dueAt: F_DUE, overdue: false, daysOverdue: 0 });
+    });
+  });
+
+  describe('q: full-text over title and description', () => {
+    it.each<[string, string[]]>([
+      ['headquarters', ['a', 'e']],
+      ['HEADQUARTERS', ['a', 'e']],
+      ['roof', ['e']],
+      ['tam thanh headquarters', ['a']],
+      ['staff', ['d']],
+    ])('q=%j', (q, expected) => {
+      const result = list({ q });
+      expect(sortedIds(result)).toEqual(expected);
+      expect(result.total).toBe(expected.length);
+    });
+
+    it("Vietnamese diacritics are ignored both ways: 'Lạng Sơn' and 'lang son' find the same item", () => {
+      expect(sortedIds(list({ q: 'Lạng Sơn' }))).toEqual(['g']);
+      expect(sortedIds(list({ q: 'lang son' }))).toEqual(['g']);
+      expect(sortedIds(list({ q: 'LANG SON' }))).toEqual(['g']);
+      expect(sortedIds(list({ q: 'xuống cấp' }))).toEqual(['g']);
+      expect(sortedIds(list({ q: 'xuong cap' }))).toEqual(['g']);
+      expect(sortedIds(list({ q: 'Đồng Đăng' }))).toEqual(['g']);
+    });
+
+    it("q typed in decomposed Unicode (NFD, as macOS and some Vietnamese keyboards send it) finds 'Lạng Sơn'", () => {
+      const decomposed = 'Lạng Sơn'.normalize('NFD');
+      expect(decomposed).not.toBe('Lạng Sơn');
+      expect(sortedIds(list({ q: decomposed }))).toEqual(['g']);
+    });
+
+    it("'đ' is searched as 'd', as Vietnamese written without accents does: 'dong dang' finds 'Đồng Đăng'", () => {
+      expect(sortedIds(list({ q: 'dong dang' }))).toEqual(['g']);
+      expect(sortedIds(list({ q: 'nang cap tuyen duong' }))).toEqual(['g']);
+    });
+
+    it.each<[string, string[]]>([
+      ['"headquarters', ['a', 'e']],
+      ['headquarters"', ['a', 'e']],
+      ['tam-thanh: (headquarters)', ['a']],
+      ['headquarters OR roof', []],
+      ['NOT headquarters', []],
+      ['staff*', ['d']],
+      ['title:roof', []],
+      ['head^quarters', []],
+      ['NEAR(tam thanh)', []],
+    ])('punctuation and operators are plain text, never FTS5 syntax: q=%j', (q, expected) => {
+      expect(() => list({ q })).not.toThrow();
+      expect(sortedIds(list({ q }))).toEqual(expected);
+    });
+
+    it('a q with no letter or digit finds nothing, without an error', () => {
+      for (const q of ['!!!', '"', '*', '()', '   ']) {
+        const result = list({ q });
+        expect(result).toEqual({ items: [], nextCursor: null, total: 0 });
+      }
+    });
+
+    it('q combines with other filters and with scope', () => {
+      expect(sortedIds(list({ q: 'headquarters', status: 'assigned' }))).toEqual(['e']);
+      expect(sortedIds(list({ q: 'headquarters' }, commune('tam-thanh')))).toEqual(['a']);
+      expect(sortedIds(list({ q: 'headquarters' }, department(FINANCE)))).toEqual(['e']);
+    });
+  });
+
+  describe('sort', () => {
+    it('dueAt: soonest due first by instant (whatever the offset written), items without a due date last', () => {
+      expect(ids(list({ sort: 'dueAt' }))).toEqual(['g', 'i', 'f', 'd', 'e', 'a', 'b', 'c', 'h']);
+    });
+
+    it('-raisedAt (the default): newest raised first', () => {
+      expect(ids(list({ sort: '-raisedAt' }))).toEqual(['g', 'f', 'e', 'c', 'i', 'h', 'd', 'b', 'a']);
+      expect(ids(list({ sort: '-raisedAt' }))).toEqual(ids(list({})));
+    });
+
+    it('limit is clamped to 1..500', () => {
+      expect(list({ limit: 0 }).items).toHaveLength(1);
+      expect(list({ limit: -5 }).items).toHaveLength(1);
+      expect(list({ limit: 100_000 }).items).toHaveLength(9);
+    });
+  });
+
+  describe('scope', () => {
+    it('a department sees the items it holds now or held before, and no other', () => {
+      expect(sortedIds(list({}, department(HOME_AFFAIRS)))).toEqual(['d', 'g', 'i']);
+      expect(sortedIds(list({}, department(SCIENCE)))).toEqual(['g']);
+      expect(sortedIds(list({}, department(FINANCE)))).toEqual(['e']);
+      expect(sortedIds(list({}, department(CONSTRUCTION)))).toEqual(['f']);
+      expect(list({}, department('agriculture-environment'))).toEqual({ items: [], nextCursor: null, total: 0 });
+    });
+
+    it('a commune sees only its own items, whatever commune filter it asks for', () => {
+      expect(sortedIds(list({}, commune('tam-thanh')))).toEqual(['a', 'd', 'h']);
+      expect(sortedIds(list({}, commune('na-sam')))).toEqual(['c', 'e']);
+      expect(list({ commune: 'na-sam' }, commune('tam-thanh')).total).toBe(0);
+    });
+
+    it('scope narrows filters and totals', () => {
+      const result = list({ overdue: true }, department(HOME_AFFAIRS));
+      expect(sortedIds(result)).toEqual(['d', 'g', 'i']);
+      expect(result.total).toBe(3);
+      expect(sortedIds(list({ status: 'assigned', department: SCIENCE }, department(HOME_AFFAIRS)))).toEqual(['g']);
+      expect(list({ department: FINANCE }, department(HOME_AFFAIRS)).total).toBe(0);
+    });
+
+    it("an item returned and not reassigned is nobody's: no department filter lists it, the department that held it still sees it", () => {
+      const returned = new ReadModel().add(
+        'r',
+        aRecommendation('r').accepted().assignedTo(HOME_AFFAIRS).acknowledged().returned().build(),
+      );
+      try {
+        const listR = (filters: ListFilters, actor: Actor = secretariat()) =>
+          listRecommendations(returned.db, actor, filters, NOW);
+        expect(listR({ department: HOME_AFFAIRS }).total).toBe(0);
+        expect(listR({ department: HOME_AFFAIRS }, department(HOME_AFFAIRS)).total).toBe(0);
+        expect(listR({ overdue: true }).total).toBe(0);
+        expect(listR({}, department(HOME_AFFAIRS)).items).toEqual([
+          expect.objectContaining({
+            id: 'r',
+            status: 'accepted',
+            department: null,
+            dueAt: null,
+            assignedAt: null,
+            acknowledgedAt: null,
+          }),
+        ]);
+        expect(ids(listR({ sort: 'dueAt' }))).toEqual(['r']);
+      } finally {
+        returned.close();
+      }
+    });
+
+    it('secretariat, committee and auditor see everything', () => {
+      for (const actor of [secretariat(), committee(), auditor()]) expect(list({}, actor).total).toBe(9);
+    });
+  });
+});
+
+describe('listRecommendations: keyset pagination', () => {
+  let rm: ReadModel;
+  const all: string[] = [];
+  const BASE = '2025-08-04T02:00:00.000Z';
+
+  beforeAll(() => {
+    rm = new ReadModel();
+    // 25 items: raisedAt shared by groups of 5, due dates shared by pairs, 6 with no due date at all.
+    for (let n = 0; n < 25; n++) {
+      const id = `p-${String((n * 7) % 25).padStart(2, '0')}`;
+      const builder = aRecommendation(id).raisedBy(commune('tam-thanh'), { at: plus(BASE, Math.floor(n / 5) * DAY) });
+      if (n % 4 !== 3)
+        builder.accepted().assignedTo(HOME_AFFAIRS, { dueAt: plus('2025-10-01T10:00:00.000Z', Math.floor(n / 2) * HOUR) });
+      rm.add(id, builder.build());
+      all.push(id);
+    }
+  });
+  afterAll(() => rm.close());
+
+  function pages(filters: ListFilters, actor: Actor = secretariat()) {
+    const seen: Array<{ ids: string[]; total: number; nextCursor: string | null }> = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 50; guard++) {
+      const page = listRecommendations(rm.db, actor, { ...filters, cursor }, NOW);
+      seen.push({ ids: ids(page), total: page.total, nextCursor: page.nextCursor });
+      if (!page.nextCursor) return seen;
+      cursor = page.nextCursor;
+    }
+    throw new Error('pagination never ended');
+  }
+
+  it.each<['dueAt' | '-raisedAt']>([['dueAt'], ['-raisedAt']])('sort=%s, limit 10: every item exactly once, in order', (sort) => {
+    const whole = ids(listRecommendations(rm.db, secretariat(), { sort, limit: 500 }, NOW));
+    expect([...whole].sort()).toEqual([...all].sort());
+
+    const seen = pages({ sort, limit: 10 });
+    expect(seen.map((p) => p.ids.length)).toEqual([10, 10, 5]);
+    expect(seen.every((p) => p.total === 25)).toBe(true);
+    expect(seen[2].nextCursor).toBeNull();
+    const paged = seen.flatMap((p) => p.ids);
+    expect(new Set(paged).size).toBe(25);
+    expect(paged).toEqual(whole);
+  });
+
+  it.each<['dueAt' | '-raisedAt', number]>([
+    ['dueAt', 1],
+    ['dueAt', 5],
+    ['dueAt', 7],
+    ['-raisedAt', 1],
+    ['-raisedAt', 5],
+    ['-raisedAt', 7],
+  ])('sort=%s, limit %i: same order, no empty last page', (sort, limit) => {
+    const whole = ids(listRecommendations(rm.db, secretariat(), { sort, limit: 500 }, NOW));
+    const seen = pages({ sort, limit });
+    expect(seen.flatMap((p) => p.ids)).toEqual(whole);
+    expect(seen.length).toBe(Math.ceil(25 / limit));
+    expect(seen[seen.length - 1].ids.length).toBeGreaterThan(0);
+  });
+
+  it('pages with a filter and a scope only walk what they select', () => {
+    const seen = pages({ sort: 'dueAt', status: 'assigned', limit: 4 }, department(HOME_AFFAIRS));
+    const paged = seen.flatMap((p) => p.ids);
+    expect(paged).toHaveLength(19);
+    expect(new Set(paged).size).toBe(19);
+    expect(seen.every((p) => p.total === 19)).toBe(true);
+  });
+
+  it('an item raised between two pages does not shift the next page (-raisedAt)', () => {
+    const first = listRecommendations(rm.db, secretariat(), { limit: 10 }, NOW);
+    const extra = new ReadModel();
+    try {
+      // Same rows plus a newer one, in a separate file so the shared fixture stays as it is.
+      for (const id of all) {
+        const row = rm.db.prepare('SELECT raised_at FROM recommendations WHERE id = ?').get(id) as { raised_at: string };
+        extra.add(id, aRecommendation(id).raisedBy(commune('tam-thanh'), { at: row.raised_at }).build());
+      }
+      extra.add('p-new', aRecommendation('p-new').raisedBy(commune('tam-thanh'), { at: '2025-10-10T00:00:00.000Z' }).build());
+      const rest: string[] = [];
+      let cursor = first.nextCursor ?? undefined;
+      while (cursor) {
+        const page = listRecommendations(extra.db, secretariat(), { limit: 10, cursor }, NOW);
+        rest.push(...ids(page));
+        cursor = page.nextCursor ?? undefined;
+      }
+      expect([...ids(first), ...rest]).toEqual(ids(listRecommendations(rm.db, secretariat(), { limit: 500 }, NOW)));
+    } finally {
+      extra.close();
+    }
+  });
+
+  it.each([
+    ['not base64 JSON', 'not-a-cursor!!'],
+    ['JSON null', Buffer.from('null').toString('base64url')],
+    ['a number', Buffer.from('5').toString('base64url')],
+    ['no id', Buffer.from(JSON.stringify({ v: 1 })).toString('base64url')],
+    ['an object value', Buffer.from(JSON.stringify({ v: {}, id: 'p-01' })).toString('base64url')],
+    ['a numeric id', Buffer.from(JSON.stringify({ v: 1, id: 7 })).toString('base64url')],
+  ])('an invalid cursor (%s) is an InvalidCursorError', (_name, cursor) => {
+    for (const sort of ['dueAt', '-raisedAt'] as const) {
+      let error: unknown;
+      try {
+        listRecommendations(rm.db, secretariat(), { sort, cursor }, NOW);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidCursorError);
+      expect((error as InvalidCursorError).code).toBe('VALIDATION.CURSOR');
+    }
+  });
+});
+
+describe('overdueReport', () => {
+  let rm: ReadModel;
+  beforeAll(() => {
+    rm = listingFixture();
+  });
+  afterAll(() => rm.close());
+
+  it('groupBy department: count, oldest due date, items oldest due first; groups by count then key', () => {
+    const report = overdueReport(rm.db, secretariat(), 'department', NOW);
+    expect(report.asOf).toBe(NOW.toISOString());
+    expect(report.total).toBe(3);
+    expect(report.groups.map(({ items, ...g }) => ({ ...g, items: items.map((i) => i.id) }))).toEqual([
+      { key: HOME_AFFAIRS, count: 2, oldestDueAt: I_DUE, items: ['i', 'd'] },
+      { key: SCIENCE, count: 1, oldestDueAt: G_DUE, items: ['g'] },
+    ]);
+    expect(report.groups[0].items[0]).toMatchObject({ id: 'i', overdue: true, daysOverdue: 29, dueAt: I_DUE });
+  });
+
+  it.each<['commune' | 'workingGroup' | 'category', Array<{ key: string; count: number; oldestDueAt: string; items: string[] }>]>(
+    [
+      [
+        'commune',
+        [
+          { key: 'luong-van-tri', count: 1, oldestDueAt: I_DUE, items: ['i'] },
+          { key: 'tam-thanh', count: 1, oldestDueAt: D_DUE, items: ['d'] },
+          { key: 'van-lang', count: 1, oldestDueAt: G_DUE, items: ['g'] },
+        ],
+      ],
+      [
+        'workingGroup',
+        [
+          { key: '1', count: 2, oldestDueAt: I_DUE, items: ['i', 'd'] },
+          { key: '2', count: 1, oldestDueAt: G_DUE, items: ['g'] },
+        ],
+      ],
+      [
+        'category',
+        [
+          { key: 'staffing', count: 2, oldestDueAt: I_DUE, items: ['i', 'd'] },
+          { key: 'traffic', count: 1, oldestDueAt: G_DUE, items: ['g'] },
+        ],
+      ],
+    ],
+  )('groupBy %s', (groupBy, expected) => {
+    const report = overdueReport(rm.db, secretariat(), groupBy, NOW);
+    expect(report.total).toBe(3);
+    expect(report.groups.map(({ items, ...g }) => ({ ...g, items: items.map((i) => i.id) }))).toEqual(expected);
+  });
+
+  it('only assigned items past due at `now`; resolved ones never', () => {
+    expect(overdueReport(rm.db, secretariat(), 'department', new Date('2025-09-01T00:00:00.000Z'))).toMatchObject({
+      total: 0,
+      groups: [],
+    });
+    const late = overdueReport(rm.db, secretariat(), 'department', new Date('2026-01-01T00:00:00.000Z'));
+    expect(late.total).toBe(4);
+    expect(late.groups.map((g) => g.key)).toEqual([HOME_AFFAIRS, FINANCE, SCIENCE]);
+  });
+
+  it('is scoped like the list', () => {
+    expect(overdueReport(rm.db, department(SCIENCE), 'department', NOW).total).toBe(1);
+    expect(overdueReport(rm.db, department(HOME_AFFAIRS), 'department', NOW).total).toBe(3);
+    expect(overdueReport(rm.db, department(FINANCE), 'department', NOW).total).toBe(0);
+    const own = overdueReport(rm.db, commune('tam-thanh'), 'commune', NOW);
+    expect(own.groups.map((g) => [g.key, g.count])).toEqual([['tam-thanh', 1]]);
+  });
+});
+
+describe('summaryReport', () => {
+  const NOW_S = new Date('2025-12-01T00:00:00.000Z');
+  const FROM = new Date('2025-10-01T00:00:00.000Z');
+  const TO = new Date('2025-11-30T23:59:59.999Z');
+  const daysBefore = (days: number) => new Date(NOW_S.getTime() - days * DAY).toISOString();
+  let rm: ReadModel;
+
+  /** Raised two hours and accepted one hour before its assignment. */
+  const assigned = (id: string, to: string, assignedAt: string, dueAt: string) =>
+    aRecommendation(id)
+      .raisedBy(commune('tam-thanh'), { at: plus(assignedAt, -2 * HOUR) })
+      .accepted({ at: plus(assignedAt, -HOUR) })
+      .assignedTo(to, { dueAt, at: assignedAt });
+
+  beforeAll(() => {
+    rm = new ReadModel();
+    // home-affairs: 7 open items, assigned k days ago, due 20 days after assignment.
+    for (const k of [3, 7, 8, 30, 31, 90, 91]) {
+      const at = daysBefore(k);
+      rm.add(`ha-open-${k}`, assigned(`ha-open-${k}`, HOME_AFFAIRS, at, plus(at, 20 * DAY)).build());
+    }
+    // home-affairs resolutions in the period: 2 days (on time), 5 days (late), 10 days (on time).
+    const r = (id: string, assignedAt: string, dueDays: number, resolveDays: number) =>
+      rm.add(
+        id,
+        assigned(id, HOME_AFFAIRS, assignedAt, plus(assignedAt, dueDays * DAY))
+          .resolved({ at: plus(assignedAt, resolveDays * DAY) })
+          .build(),
+      );
+    r('ha-r1', '2025-10-01T00:00:00.000Z', 20, 2);
+    r('ha-r2', '2025-10-05T00:00:00.000Z', 3, 5);
+    r('ha-r3', '2025-10-10T00:00:00.000Z', 20, 10);
+    // …and one before the period: 14 days, late.
+    r('ha-r4', '2025-09-01T00:00:00.000Z', 9, 14);
+    // finance: resolved after 6 days, reopened, resolved again 3.5 days after reopening; both on time.
+    rm.add(
+      'fin-reopened',
+      assigned('fin-reopened', FINANCE, '2025-10-02T00:00:00.000Z', '2025-10-22T00:00:00.000Z')
+        .resolved({ at: '2025-10-08T00:00:00.000Z' })
+        .reopened({ dueAt: '2025-10-30T00:00:00.000Z', at: '2025-10-10T00:00:00.000Z' })
+        .resolved({ at: '2025-10-13T12:00:00.000Z' })
+        .build(),
+    );
+    // construction: one open item, assigned yesterday, not due.
+    rm.add('con-open', assigned('con-open', CONSTRUCTION, daysBefore(1), plus(daysBefore(1), 30 * DAY)).build());
+    // answered on the spot in the period: no department.
+    rm.add(
+      'spot',
+      aRecommendation('spot')
+        .raisedBy(commune('tam-thanh'), { at: '2025-10-15T00:00:00.000Z' })
+        .accepted()
+        .resolved({ at: '2025-10-15T05:00:00.000Z' })
+        .build(),
+    );
+    rm.add(
+      'declined',
+      aRecommendation('declined').raisedBy(commune('na-sam'), { at: '2025-10-05T00:00:00.000Z' }).declined().build(),
+    );
+  });
+  afterAll(() => rm.close());
+
+  it('per department in the period: open, overdue, resolved, on time, rate, median days, ageing', () => {
+    const report = summaryReport(rm.db, secretariat(), { from: FROM, to: TO }, NOW_S);
+    expect(report.asOf).toBe(NOW_S.toISOString());
+    expect(report.from).toBe(FROM.toISOString());
+    expect(report.to).toBe(TO.toISOString());
+    expect(report.departments).toEqual([
+      {
+        department: CONSTRUCTION,
+        open: 1,
+        overdue: 0,
+        resolved: 0,
+        resolvedOnTime: 0,
+        onTimeRate: null,
+        medianDaysToResolve: null,
+        ageing: { '0-7': 1, '8-30': 0, '31-90': 0, '>90': 0 },
+      },
+      {
+        department: FINANCE,
+        open: 0,
+        overdue: 0,
+        resolved: 2,
+        resolvedOnTime: 2,
+        onTimeRate: 1,
+        medianDaysToResolve: 4.8,
+        ageing: { '0-7': 0, '8-30': 0, '31-90': 0, '>90': 0 },
+      },
+      {
+        department: HOME_AFFAIRS,
+        open: 7,
+        overdue: 4,
+        resolved: 3,
+        resolvedOnTime: 2,
+        onTimeRate: 0.6667,
+        medianDaysToResolve: 5,
+        ageing: { '0-7': 2, '8-30': 2, '31-90': 2, '>90': 1 },
+      },
+    ]);
+    expect(report.totals).toEqual({
+      byStatus: { assigned: 6, resolved: 4, declined: 1 },
+      open: 8,
+      overdue: 4,
+      resolved: 5,
+      resolvedOnTime: 4,
+      onTimeRate: 0.8,
+    });
+  });
+
+  it('answered-on-the-spot resolutions belong to no department and count in no department figure', () => {
+    const report = summaryReport(rm.db, secretariat(), {}, NOW_S);
+    expect(report.departments.map((d) => d.department)).toEqual([CONSTRUCTION, FINANCE, HOME_AFFAIRS]);
+    expect(report.departments.some((d) => d.department === null || d.department === '(none)')).toBe(false);
+    // 7 resolutions in the table, one of them on the spot: 6 count for departments.
+    expect((rm.db.prepare('SELECT count(*) AS n FROM resolutions').get() as { n: number }).n).toBe(7);
+    expect(report.totals.resolved).toBe(6);
+    expect(report.totals.resolvedOnTime).toBe(4);
+  });
+
+  it('without a period every resolution counts; open, overdue and ageing are always as of now', () => {
+    const all = summaryReport(rm.db, secretariat(), {}, NOW_S);
+    const homeAffairs = all.departments.find((d) => d.department === HOME_AFFAIRS);
+    expect(homeAffairs).toEqual({
+      department: HOME_AFFAIRS,
+      open: 7,
+      overdue: 4,
+      resolved: 4,
+      resolvedOnTime: 2,
+      onTimeRate: 0.5,
+      medianDaysToResolve: 7.5,
+      ageing: { '0-7': 2, '8-30': 2, '31-90': 2, '>90': 1 },
+    });
+    expect(all.from).toBeNull();
+    expect(all.to).toBeNull();
+    expect(all.totals.byStatus).toEqual({ assigned: 8, resolved: 6, declined: 1 });
+  });
+
+  it('from and to are inclusive bounds on the resolution time', () => {
+    const r3 = new Date('2025-10-20T00:00:00.000Z');
+    const only = summaryReport(rm.db, secretariat(), { from: r3, to: r3 }, NOW_S);
+    expect(only.departments.find((d) => d.department === HOME_AFFAIRS)).toMatchObject({
+      resolved: 1,
+      resolvedOnTime: 1,
+      medianDaysToResolve: 10,
+      open: 7,
+    });
+    expect(only.totals.resolved).toBe(1);
+    const before = summaryReport(rm.db, secretariat(), { to: new Date('2025-09-30T23:59:59.999Z') }, NOW_S);
+    expect(before.departments.find((d) => d.department === HOME_AFFAIRS)).toMatchObject({ resolved: 1, resolvedOnTime: 0 });
+    expect(before.departments.find((d) => d.department === FINANCE)).toBeUndefined();
+    const after = summaryReport(rm.db, secretariat(), { from: new Date('2025-10-13T00:00:00.000Z') }, NOW_S);
+    expect(after.departments.find((d) => d.department === FINANCE)).toMatchObject({ resolved: 1, medianDaysToResolve: 3.5 });
+  });
+
+  it('ageing buckets are whole days since assignment: 0–7, 8–30, 31–90, >90', () => {
+    const later = summaryReport(rm.db, secretariat(), {}, new Date(NOW_S.getTime() + DAY));
+    // One day later: 4, 8, 9, 31, 32, 91, 92 days.
+    expect(later.departments.find((d) => d.department === HOME_AFFAIRS)?.ageing).toEqual({
+      '0-7': 1,
+      '8-30': 2,
+      '31-90': 2,
+      '>90': 2,
+    });
+  });
+
+  it('is scoped: a department sees the figures of the items it held', () => {
+    const report = summaryReport(rm.db, department(FINANCE), {}, NOW_S);
+    expect(report.departments.map((d) => d.department)).toEqual([FINANCE]);
+    expect(report.totals.byStatus).toEqual({ resolved: 1 });
+  });
+});

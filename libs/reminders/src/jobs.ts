@@ -1,0 +1,53 @@
+/**
+ * The jobs of the reminder system, typed: one queue per kind of work, one payload type per job,
+ * deterministic job ids (BullMQ forbids `:` in custom ids, so ids use `-`).
+ */
+export enum QueueName {
+  Deadlines = 'deadlines',
+  Notifications = 'notifications',
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  Reminder = 'reminder',
+  Escalation = 'escalation',
+  Notify = 'notify',
+  Reconcile = 'reconcile',
+  DailyDigest = 'daily-digest',
+}
+
+/** Which queue carries each job. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.Reminder]: QueueName.Deadlines,
+  [JobName.Escalation]: QueueName.Deadlines,
+  [JobName.Notify]: QueueName.Notifications,
+  [JobName.Reconcile]: QueueName.Maintenance,
+  [JobName.DailyDigest]: QueueName.Maintenance,
+};
+
+export type Channel = 'webhook' | 'email';
+
+/** What a notification says; complete, so delivery needs no further lookup. */
+export interface Notice {
+  kind: 'ReminderSent' | 'DeadlineEscalated' | 'DailyDigest';
+  eventId: string;
+  department: string;
+  occurredAt: string;
+  recommendation?: { id: string; title: string; commune: string; dueAt: string };
+  lead?: string;
+  level?: number;
+  daysOverdue?: number;
+  digest?: { open: number; overdue: number; items: Array<{ id: string; title: string; dueAt: string | null; overdue: boolean }> };
+}
+
+export interface JobPayloads {
+  [JobName.Reminder]: { recommendationId: string; assignmentNo: number; dueAt: string; lead: string };
+  [JobName.Escalation]: { recommendationId: string; assignmentNo: number; dueAt: string; level: number };
+  [JobName.Notify]: { channel: Channel; notice: Notice; assignmentNo: number | null };
+  [JobName.Reconcile]: Record<string, never>;
+  [JobName.DailyDigest]: Record<string, never>;
+}
+
+export const reminderJobId = (id: string, assignmentNo: number, lead: string) => `reminder-${id}-${assignmentNo}-${lead}`;
+export const escalationJobId = (id: string, assignmentNo: number, level: number) => `escalation-${id}-${assignmentNo}-${level}`;
+export const notifyJobId = (eventId: string, channel: Channel) => `notify-${eventId}-${channel}`;
