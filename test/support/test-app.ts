@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createLogger, loadConfig, ManualClock, mintToken, type AppConfig, type TokenClaims } from '@app/common';
+import { createLogger, loadConfig, ManualClock, mintToken, systemClock, type AppConfig, type TokenClaims } from '@app/common';
 import { configureHttp } from '../../apps/api/src/configure-http';
 import { AppModule, type Role } from '../../apps/server/src/app.module';
 
@@ -20,25 +22,44 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  roles?: Role[];
+  now?: string;
+  dataDir?: string;
+  /**
+   * Run on the system clock with the reminder machinery on: BullMQ waits in real time. By default
+   * the clock is a ManualClock the test moves, and reminders are off (their delays would not follow it).
+   */
+  realTime?: boolean;
+}
+
 /**
- * The real application on a fresh embedded store in a temp folder, real Redis, and a clock the
- * test moves. Roles default to both, as `npm start` runs them.
+ * The real application on a fresh embedded store in a temp folder and real Redis, with its own
+ * queue prefix. Roles default to both, as `npm start` runs them.
  */
-export async function createTestApp(
-  options: { env?: Record<string, string>; roles?: Role[]; now?: string; dataDir?: string } = {},
-): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fut-e2e-'));
   const config = loadConfig({
     AUTH_JWT_SECRET: TEST_SECRET,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    QUEUE_PREFIX: `test${randomUUID().slice(0, 8)}`,
+    REMINDERS: options.realTime ? 'on' : 'off',
     ...options.env,
   });
   const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00+07:00'));
   const logger = createLogger(config.LOG_LEVEL);
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ roles: options.roles ?? ['api', 'worker'], config, logger, clock })],
+    imports: [
+      AppModule.forRoot({
+        roles: options.roles ?? ['api', 'worker'],
+        config,
+        logger,
+        clock: options.realTime ? systemClock : clock,
+      }),
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttp(app, config);
@@ -53,7 +74,26 @@ export async function createTestApp(
     token: (claims) => mintToken(TEST_SECRET, { sub: `${claims.role}-1`, ...claims }),
     close: async () => {
       await app.close();
+      await deleteKeys(config.REDIS_URL, `${config.QUEUE_PREFIX}:*`);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes a test's keys from a Redis. */
+export async function deleteKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // The Redis may be gone on purpose in the test that called this.
+  } finally {
+    redis.disconnect();
+  }
 }

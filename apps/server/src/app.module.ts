@@ -20,9 +20,9 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
-    const roles: Type[] = [];
+    const roles: Array<Type | DynamicModule> = [];
     if (options.roles.includes('api')) roles.push(ApiModule);
-    if (options.roles.includes('worker')) roles.push(WorkerModule);
+    if (options.roles.includes('worker')) roles.push(WorkerModule.forRoot({ reminders: options.config.REMINDERS === 'on' }));
     return {
       module: AppModule,
       imports: [

@@ -1,11 +1,17 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionWorker } from './projections/projection.worker';
+import { RemindersModule } from './reminders/reminders.module';
 
 /** The background role: projections and reminders, fed by subscriptions to the event store. No controllers. */
-@Module({
-  imports: [CqrsModule],
-  providers: [ProjectionWorker],
-  exports: [ProjectionWorker],
-})
-export class WorkerModule {}
+@Module({})
+export class WorkerModule {
+  static forRoot(options: { reminders: boolean }): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CqrsModule, ...(options.reminders ? [RemindersModule] : [])],
+      providers: [ProjectionWorker],
+      exports: [ProjectionWorker],
+    };
+  }
+}

@@ -42,7 +42,7 @@ export type PlannedJob =
 export function planDeadline(
   deadline: Deadline,
   leads: Lead[],
-  options: { alreadySent?: (lead: string) => boolean; escalationLevel?: number } = {},
+  options: { alreadySent?: (lead: string) => boolean; escalationLevel?: number; escalationEveryMs?: number } = {},
 ): PlannedJob[] {
   const due = Date.parse(deadline.dueAt);
   const setAt = Date.parse(deadline.setAt);
@@ -59,7 +59,7 @@ export function planDeadline(
     });
   }
   const level = (options.escalationLevel ?? 0) + 1;
-  jobs.push(nextEscalation({ recommendationId, assignmentNo, dueAt }, level, 0));
+  jobs.push(nextEscalation({ recommendationId, assignmentNo, dueAt }, level, options.escalationEveryMs ?? 0));
   return jobs;
 }
 

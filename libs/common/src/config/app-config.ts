@@ -81,6 +81,15 @@ export class AppConfig {
   @IsString()
   CALENDAR_DIR?: string;
 
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'letters, digits, - or _ (no colon)' })
+  QUEUE_PREFIX = 'fut';
+
+  @Matches(DURATION, { message: 'a duration such as 10m' })
+  RECONCILE_EVERY = '10m';
+
+  @IsIn(['on', 'off'])
+  REMINDERS: 'on' | 'off' = 'on';
+
   @Matches(/^\d+(b|kb|mb)$/, { message: 'a size such as 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 }

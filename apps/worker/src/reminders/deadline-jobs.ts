@@ -1,0 +1,79 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfig, CLOCK, type Clock } from '@app/common';
+import {
+  escalationJobId,
+  nextEscalation,
+  parseDuration,
+  parseLeads,
+  planDeadline,
+  QueueName,
+  reminderJobId,
+  type Deadline,
+  type Lead,
+  type PlannedJob,
+} from '@app/reminders';
+import { DEFAULT_JOB_OPTIONS } from './job-options';
+
+/** Adds and removes the delayed jobs of due dates on the deadlines queue, with deterministic ids. */
+@Injectable()
+export class DeadlineJobs {
+  readonly leads: Lead[];
+  readonly escalationEveryMs: number;
+
+  constructor(
+    @InjectQueue(QueueName.Deadlines) readonly queue: Queue,
+    @Inject(AppConfig) config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.leads = parseLeads(config.REMINDER_LEADS);
+    this.escalationEveryMs = parseDuration(config.ESCALATION_EVERY);
+  }
+
+  /** Plans the reminders and the first escalation of a new due date. */
+  async schedule(deadline: Deadline): Promise<void> {
+    for (const job of planDeadline(deadline, this.leads)) await this.add(job);
+  }
+
+  /** The next escalation after `level`, while the item stays open. */
+  async scheduleNextEscalation(
+    target: { recommendationId: string; assignmentNo: number; dueAt: string },
+    level: number,
+  ): Promise<void> {
+    await this.add(nextEscalation(target, level + 1, this.escalationEveryMs));
+  }
+
+  /**
+   * Ensures one planned job is in Redis as planned: adds it when missing, replaces it when it was
+   * planned for another due date or failed; a completed one for the same due date already ran.
+   */
+  async ensure(job: PlannedJob): Promise<'kept' | 'added'> {
+    const existing = await this.queue.getJob(job.jobId);
+    if (existing) {
+      const state = await existing.getState();
+      const sameDue = Date.parse(String(existing.data?.dueAt)) === Date.parse(job.payload.dueAt);
+      if (sameDue && state !== 'failed' && state !== 'unknown') return 'kept';
+      await existing.remove().catch(() => undefined);
+    }
+    await this.add(job);
+    return 'added';
+  }
+
+  async add(job: PlannedJob): Promise<void> {
+    const delay = Math.max(0, job.at - this.clock.now().getTime());
+    await this.queue.add(job.name, job.payload, { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId, delay });
+  }
+
+  /**
+   * Removes the jobs of an assignment that became stale (resolved, returned, extended). A job
+   * already running cannot be removed; it will find the item changed and do nothing.
+   */
+  async removeAssignment(recommendationId: string, assignmentNo: number, escalationsUpTo: number): Promise<void> {
+    const ids = [
+      ...this.leads.map((lead) => reminderJobId(recommendationId, assignmentNo, lead.label)),
+      ...Array.from({ length: escalationsUpTo + 1 }, (_, i) => escalationJobId(recommendationId, assignmentNo, i + 1)),
+    ];
+    await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
+  }
+}

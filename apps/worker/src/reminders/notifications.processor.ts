@@ -1,0 +1,57 @@
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { CLOCK, LOGGER, type Clock } from '@app/common';
+import { RecommendationStore } from '@app/recommendation-store';
+import { JobName, QueueName, type JobPayloads } from '@app/reminders';
+import { SYSTEM_ACTOR } from './deadlines.processor';
+import { Notifier } from './notifier';
+import { TypedProcessor, type Handlers } from './typed-processor';
+
+/**
+ * Delivers notices (webhook, email). A delivery that still fails after its last retry is
+ * recorded on the item as NotificationFailed: never silently dropped.
+ */
+@Processor(QueueName.Notifications, { concurrency: 10 })
+export class NotificationsProcessor extends TypedProcessor {
+  readonly queueName = QueueName.Notifications;
+  readonly handlers: Handlers = {
+    [JobName.Notify]: async (job) => {
+      await this.notifier.deliver(job.data.channel, job.data.notice);
+      return 'delivered';
+    },
+  };
+
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly recommendations: RecommendationStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<JobPayloads[JobName.Notify]> | undefined, error: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const { channel, notice, assignmentNo } = job.data;
+    this.logger.warn({ job: job.id, channel, error: error.message }, 'notification failed after every retry');
+    if (!notice.recommendation || assignmentNo === null) return;
+    await this.recommendations
+      .execute(
+        {
+          type: 'RecordNotificationFailure',
+          recommendationId: notice.recommendation.id,
+          actor: SYSTEM_ACTOR,
+          now: this.clock.now().toISOString(),
+          assignmentNo,
+          channel,
+          notice: notice.kind,
+          error: error.message.slice(0, 500),
+        },
+        { correlationId: String(job.id), causationId: notice.eventId, ifMatch: null, idSeed: `notification-failed-${job.id}` },
+      )
+      .catch((failure: unknown) => this.logger.error({ err: failure, job: job.id }, 'could not record the failed notification'));
+  }
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig, LOGGER } from '@app/common';
+import { EVENT_STORE, type EventStore, type EventSubscription, type RecordedEvent } from '@app/event-store';
+import { RECOMMENDATION_STREAM_PREFIX, type RecommendationEvent } from '@app/recommendations';
+import { RecommendationStore } from '@app/recommendation-store';
+import { DeadlineJobs } from './deadline-jobs';
+import { WorkerState } from './worker-state';
+
+const CHECKPOINT = 'reminder-scheduler';
+
+/**
+ * Turns deadline facts from the log into delayed jobs: a subscription with its own checkpoint
+ * (never an in-process publish after the append). The checkpoint moves only after Redis took the
+ * jobs; while Redis is down the scheduler waits and retries, and commands are not affected.
+ */
+@Injectable()
+export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: EventSubscription | null = null;
+  private running: Promise<void> | null = null;
+  private readonly state: WorkerState;
+  private stopped = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly jobs: DeadlineJobs,
+    private readonly recommendations: RecommendationStore,
+    @Inject(AppConfig) config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.state = new WorkerState(config.DATA_DIR);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A first start follows the log from its head: the reconcile pass plans what is already open.
+    const checkpoint = this.state.get(CHECKPOINT) ?? (await this.store.headPosition());
+    this.state.set(CHECKPOINT, checkpoint);
+    this.subscription = this.store.subscribe({ afterPosition: checkpoint });
+    this.running = this.follow(this.subscription);
+  }
+
+  private async follow(subscription: EventSubscription): Promise<void> {
+    try {
+      for await (const event of subscription) {
+        await this.untilDone(() => this.handle(event));
+        if (this.stopped) return;
+        this.state.set(CHECKPOINT, event.position);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'reminder scheduler stopped');
+    }
+  }
+
+  /** Retries a step that needs Redis until it succeeds or the scheduler stops. */
+  private async untilDone(step: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await step();
+        return;
+      } catch (error) {
+        if (attempt === 0) this.logger.warn({ err: error }, 'cannot schedule reminders now (is Redis down?); retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async handle(recorded: RecordedEvent): Promise<void> {
+    if (!recorded.stream.startsWith(RECOMMENDATION_STREAM_PREFIX)) return;
+    const recommendationId = recorded.stream.slice(RECOMMENDATION_STREAM_PREFIX.length);
+    const event = { type: recorded.type, data: recorded.data } as RecommendationEvent;
+    switch (event.type) {
+      case 'RecommendationAssigned':
+        return this.jobs.schedule({
+          recommendationId,
+          assignmentNo: event.data.assignmentNo,
+          dueAt: event.data.dueAt,
+          setAt: event.data.assignedAt,
+        });
+      case 'RecommendationReopened':
+        return this.jobs.schedule({
+          recommendationId,
+          assignmentNo: event.data.assignmentNo,
+          dueAt: event.data.dueAt,
+          setAt: event.data.reopenedAt,
+        });
+      case 'DeadlineExtended':
+        await this.removeStale(recommendationId, event.data.assignmentNo);
+        return this.jobs.schedule({
+          recommendationId,
+          assignmentNo: event.data.assignmentNo,
+          dueAt: event.data.dueAt,
+          setAt: event.data.extendedAt,
+        });
+      case 'AssignmentReturned':
+        return this.removeStale(recommendationId, event.data.assignmentNo);
+      case 'RecommendationResolved':
+        if (event.data.assignmentNo !== null) await this.removeStale(recommendationId, event.data.assignmentNo);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Removes an assignment's reminders and every escalation level it may have reached. */
+  private async removeStale(recommendationId: string, assignmentNo: number): Promise<void> {
+    const { events } = await this.recommendations.load(recommendationId);
+    const escalations = events.filter((e) => e.type === 'DeadlineEscalated' && e.data.assignmentNo === assignmentNo).length;
+    await this.jobs.removeAssignment(recommendationId, assignmentNo, escalations);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+    await this.running;
+    this.state.close();
+  }
+}

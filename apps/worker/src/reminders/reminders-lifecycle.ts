@@ -1,0 +1,90 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { AppConfig, LOGGER, REDIS } from '@app/common';
+import { JOB_QUEUE, JobName, parseDuration, QueueName } from '@app/reminders';
+import { DeadlinesProcessor } from './deadlines.processor';
+import { MaintenanceProcessor } from './maintenance.processor';
+import { NotificationsProcessor } from './notifications.processor';
+import { Reconciler } from './reconciler';
+import type { TypedProcessor } from './typed-processor';
+
+/** Digest at 07:30 on weekdays, province time. */
+export const DAILY_DIGEST_CRON = '30 7 * * 1-5';
+export const PROVINCE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+/** Every job name must have a handler on the queue that carries it, or the worker does not start. */
+export function assertEveryJobHandled(processors: TypedProcessor[]): void {
+  for (const name of Object.values(JobName)) {
+    const processor = processors.find((p) => p.queueName === JOB_QUEUE[name]);
+    if (!processor?.handlers[name])
+      throw new Error(`job "${name}" has no handler on queue "${JOB_QUEUE[name]}": refusing to start`);
+  }
+}
+
+/**
+ * Starts the reminder machinery: checks the handlers, warns about a Redis that may evict jobs,
+ * sets up the periodic reconcile and the daily digest, and reconciles whenever Redis (re)connects,
+ * since a Redis that restarted empty has lost the job schedulers too.
+ */
+@Injectable()
+export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly onReady = () => void this.afterConnect();
+
+  constructor(
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    private readonly reconciler: Reconciler,
+    private readonly deadlines: DeadlinesProcessor,
+    private readonly notifications: NotificationsProcessor,
+    private readonly maintenanceProcessor: MaintenanceProcessor,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  onModuleInit(): void {
+    assertEveryJobHandled([this.deadlines, this.notifications, this.maintenanceProcessor]);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // The shared client emits 'ready' on every (re)connection, including to a Redis restarted empty.
+    this.redis.on('ready', this.onReady);
+    if (this.redis.status === 'ready') void this.afterConnect();
+  }
+
+  private async afterConnect(): Promise<void> {
+    try {
+      await this.warnIfEvicting();
+      await this.maintenance.upsertJobScheduler(
+        'reconcile',
+        { every: parseDuration(this.config.RECONCILE_EVERY) },
+        { name: JobName.Reconcile, data: {} },
+      );
+      await this.maintenance.upsertJobScheduler(
+        'daily-digest',
+        { pattern: DAILY_DIGEST_CRON, tz: PROVINCE_TIME_ZONE },
+        { name: JobName.DailyDigest, data: {} },
+      );
+      await this.reconciler.reconcile();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'reminders not reconciled now (is Redis down?); will retry when it is back');
+    }
+  }
+
+  private async warnIfEvicting(): Promise<void> {
+    const reply = (await this.redis.call('CONFIG', 'GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
+    const policy = reply?.[1];
+    if (policy && policy !== 'noeviction') {
+      this.logger.warn(
+        { policy },
+        `Redis maxmemory-policy is "${policy}", not "noeviction": Redis may evict pending reminders under memory pressure`,
+      );
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.off('ready', this.onReady);
+  }
+}
