@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { DirectoryController } from './directory/directory.controller';
@@ -54,6 +55,7 @@ const commandHandlers = [
     RecommendationCommandsController,
     RecommendationQueriesController,
     ReportsController,
+    AuditController,
   ],
   providers: [
     TokenVerifier,

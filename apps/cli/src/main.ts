@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { checkpointCommand, exportCommand, importCommand, verifyCommand } from './audit.commands';
 import { rebuildReadModelsCommand } from './rebuild-read-models.command';
 import { seedDemoCommand } from './seed-demo.command';
 import { tokenCommand } from './token.command';
@@ -7,6 +8,10 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   token: tokenCommand,
   'seed-demo': seedDemoCommand,
   'rebuild-read-models': rebuildReadModelsCommand,
+  verify: verifyCommand,
+  checkpoint: checkpointCommand,
+  export: exportCommand,
+  import: importCommand,
 };
 
 /** `npm run cli -- <command> [options]`: operator commands that run without the HTTP service. */

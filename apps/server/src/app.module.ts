@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CoreModule, RedisModule, type AppConfig, type Clock } from '@app/common';
+import { AuditModule } from '@app/audit';
 import { EventStoreModule } from '@app/event-store';
 import { RecommendationStoreModule } from '@app/recommendation-store';
 import { ApiModule } from '../../api/src/api.module';
@@ -31,6 +32,7 @@ export class AppModule {
         EventStoreModule,
         ReferenceDataModule,
         RecommendationStoreModule,
+        AuditModule,
         ...roles,
       ],
     };

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CheckpointWorker } from './audit/checkpoint.worker';
 import { ProjectionWorker } from './projections/projection.worker';
 import { RemindersModule } from './reminders/reminders.module';
 
@@ -10,7 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CqrsModule, ...(options.reminders ? [RemindersModule] : [])],
-      providers: [ProjectionWorker],
+      providers: [ProjectionWorker, CheckpointWorker],
       exports: [ProjectionWorker],
     };
   }

@@ -3,8 +3,8 @@ import { eventHash, genesisHash } from './chain/hash-chain';
 import { StreamNotFoundError } from './event-store.errors';
 import type { AppendResult, EventStore, JsonObject, RecordedEvent } from './event-store.port';
 
-/** Schema version written in every new event's metadata. */
-export const SCHEMA_VERSION = 1;
+/** Schema version written in every new event's metadata; readers upcast older ones. */
+export const SCHEMA_VERSION = 2;
 
 /** Who and what caused the events of one command; written into each event's metadata. */
 export interface EventContext {

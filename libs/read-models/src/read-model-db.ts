@@ -25,7 +25,7 @@ export function switchReadModelFile(dataDir: string, fileName: string): void {
 }
 
 export function openReadModelDb(file: string, options: { readonly?: boolean } = {}): Database.Database {
-  mkdirSync(join(file, '..'), { recursive: true });
+  if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true });
   const db = new Database(file, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   // Rows can always be rebuilt from the log, and each batch commits with its checkpoint: a lost

@@ -1,5 +1,5 @@
 import { EventStreamRepository, type EventStore, type LoadedStream, type RecordedEvent } from '@app/event-store';
-import { fold, recommendationStream, type RecommendationEvent, type RecommendationState } from '@app/recommendations';
+import { fold, recommendationStream, upcast, type RecommendationEvent, type RecommendationState } from '@app/recommendations';
 
 export interface LoadedRecommendation extends LoadedStream {
   stream: string;
@@ -8,7 +8,7 @@ export interface LoadedRecommendation extends LoadedStream {
 
 /** Domain view of stored events. */
 export function toDomainEvents(events: readonly RecordedEvent[]): RecommendationEvent[] {
-  return events.map((e) => ({ type: e.type, data: e.data }) as RecommendationEvent);
+  return events.map((e) => upcast(e.type, e.data, e.metadata.schemaVersion));
 }
 
 /** Loads a recommendation's stream and folds it; `asOf` keeps only what had happened by then. */

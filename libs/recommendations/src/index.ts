@@ -7,3 +7,4 @@ export * from './rules';
 export { decide } from './decide';
 export { evolve, fold, reminderKey } from './evolve';
 export * from './view';
+export * from './upcasters';

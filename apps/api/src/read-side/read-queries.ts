@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ProvinceTimeTravel } from '@app/audit';
 import { CLOCK, type Clock } from '@app/common';
 import { listRecommendations, overdueReport, summaryReport, type ListFilters, type OverdueGroupBy } from '@app/read-models';
 import type { Actor } from '@app/recommendations';
@@ -16,6 +17,8 @@ export class OverdueReportQuery {
   constructor(
     readonly actor: Actor,
     readonly groupBy: OverdueGroupBy,
+    /** Replay the log up to this time instead of reading the live read model. */
+    readonly asOf?: Date,
   ) {}
 }
 
@@ -23,7 +26,14 @@ export class SummaryReportQuery {
   constructor(
     readonly actor: Actor,
     readonly period: { from?: Date; to?: Date },
+    readonly asOf?: Date,
   ) {}
+}
+
+/** The live read model and the clock, or the province replayed as of a past time. */
+async function source(readModels: ReadModels, timeTravel: ProvinceTimeTravel, clock: Clock, asOf?: Date) {
+  if (!asOf) return { db: readModels.connection(), now: clock.now() };
+  return { db: await timeTravel.readModelAt(asOf), now: asOf };
 }
 
 @QueryHandler(ListRecommendationsQuery)
@@ -41,10 +51,12 @@ export class ListRecommendationsHandler implements IQueryHandler<ListRecommendat
 export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
   constructor(
     private readonly readModels: ReadModels,
+    private readonly timeTravel: ProvinceTimeTravel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-  async execute({ actor, groupBy }: OverdueReportQuery) {
-    return overdueReport(this.readModels.connection(), actor, groupBy, this.clock.now());
+  async execute({ actor, groupBy, asOf }: OverdueReportQuery) {
+    const { db, now } = await source(this.readModels, this.timeTravel, this.clock, asOf);
+    return overdueReport(db, actor, groupBy, now);
   }
 }
 
@@ -52,9 +64,11 @@ export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
 export class SummaryReportHandler implements IQueryHandler<SummaryReportQuery> {
   constructor(
     private readonly readModels: ReadModels,
+    private readonly timeTravel: ProvinceTimeTravel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-  async execute({ actor, period }: SummaryReportQuery) {
-    return summaryReport(this.readModels.connection(), actor, period, this.clock.now());
+  async execute({ actor, period, asOf }: SummaryReportQuery) {
+    const { db, now } = await source(this.readModels, this.timeTravel, this.clock, asOf);
+    return summaryReport(db, actor, period, now);
   }
 }

@@ -35,7 +35,9 @@ export class ReportsController {
   @Get('overdue')
   @ApiOperation({ summary: 'Overdue assignments grouped by department, commune, working group or category' })
   overdue(@Query() dto: OverdueReportRequestDto, @CurrentActor() actor: Actor) {
-    return this.queryBus.execute(new OverdueReportQuery(actor, dto.groupBy ?? 'department'));
+    return this.queryBus.execute(
+      new OverdueReportQuery(actor, dto.groupBy ?? 'department', dto.asOf ? new Date(dto.asOf) : undefined),
+    );
   }
 
   @Get('summary')
@@ -44,6 +46,6 @@ export class ReportsController {
   })
   summary(@Query() dto: SummaryReportRequestDto, @CurrentActor() actor: Actor) {
     const period = { from: dto.from ? new Date(dto.from) : undefined, to: dto.to ? new Date(dto.to) : undefined };
-    return this.queryBus.execute(new SummaryReportQuery(actor, period));
+    return this.queryBus.execute(new SummaryReportQuery(actor, period, dto.asOf ? new Date(dto.asOf) : undefined));
   }
 }

@@ -7,6 +7,11 @@ export class OverdueReportRequestDto extends MinPositionDto {
   @IsOptional()
   @IsIn(['department', 'commune', 'workingGroup', 'category'])
   groupBy?: 'department' | 'commune' | 'workingGroup' | 'category';
+
+  @ApiPropertyOptional({ description: 'ISO 8601: the report as the committee would have seen it then, replayed from the log' })
+  @IsOptional()
+  @IsISO8601()
+  asOf?: string;
 }
 
 export class SummaryReportRequestDto extends MinPositionDto {
@@ -19,4 +24,9 @@ export class SummaryReportRequestDto extends MinPositionDto {
   @IsOptional()
   @IsISO8601()
   to?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601: the report as the committee would have seen it then, replayed from the log' })
+  @IsOptional()
+  @IsISO8601()
+  asOf?: string;
 }

@@ -35,7 +35,12 @@ export class Notifier implements OnApplicationShutdown {
       await this.queue.add(
         JobName.Notify,
         { channel, notice, assignmentNo },
-        { ...DEFAULT_JOB_OPTIONS, jobId: notifyJobId(notice.eventId, channel) },
+        {
+          ...DEFAULT_JOB_OPTIONS,
+          attempts: this.config.NOTIFY_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.config.NOTIFY_BACKOFF_MS },
+          jobId: notifyJobId(notice.eventId, channel),
+        },
       );
     }
   }

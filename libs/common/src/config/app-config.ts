@@ -65,6 +65,18 @@ export class AppConfig {
   @IsString()
   WEBHOOK_SECRET?: string;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'an integer from 1 to 20' })
+  @Min(1, { message: 'an integer from 1 to 20' })
+  @Max(20, { message: 'an integer from 1 to 20' })
+  NOTIFY_ATTEMPTS = 5;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'an integer number of milliseconds from 0 to 3600000' })
+  @Min(0, { message: 'an integer number of milliseconds from 0 to 3600000' })
+  @Max(3_600_000, { message: 'an integer number of milliseconds from 0 to 3600000' })
+  NOTIFY_BACKOFF_MS = 1000;
+
   @IsOptional()
   @Matches(/^smtps?:\/\/.+/, { message: 'an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
@@ -80,6 +92,13 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   CALENDAR_DIR?: string;
+
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, { message: 'an Ed25519 private key in PKCS#8 PEM' })
+  AUDIT_SIGNING_KEY?: string;
+
+  @Matches(DURATION, { message: 'a duration such as 1h' })
+  AUDIT_CHECKPOINT_EVERY = '1h';
 
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'letters, digits, - or _ (no colon)' })
   QUEUE_PREFIX = 'fut';
@@ -116,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'SMTP_FROM',
     'DIRECTORY_FILE',
     'CALENDAR_DIR',
+    'AUDIT_SIGNING_KEY',
   );
   const raw: Record<string, string> = {};
   for (const key of known) {
@@ -128,7 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const [first] = errors;
     const [allowed] = Object.values(first.constraints ?? {});
     const value = raw[first.property];
-    const got = value === undefined ? 'nothing' : first.property.includes('SECRET') ? 'a hidden value' : JSON.stringify(value);
+    const got = value === undefined ? 'nothing' : /SECRET|KEY/.test(first.property) ? 'a hidden value' : JSON.stringify(value);
     throw new ConfigError(
       `Invalid configuration: ${first.property} must be ${allowed.replace(/^\w+ must be /, '')} (got ${got})`,
     );

@@ -1,0 +1,33 @@
+import type { RecommendationEvent } from './events';
+
+/**
+ * Stored events never change shape; readers see the current shape through upcasters, one per
+ * (type, schemaVersion) that changed. Each turns version n into n + 1; they chain.
+ */
+export const CURRENT_SCHEMA_VERSION = 2;
+
+type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
+const UPCASTERS: Record<string, Upcaster> = {
+  /**
+   * Version 1 of RecommendationAssigned (the first release) had no `dueBasis`, since due dates
+   * could only be given explicitly, and left `instructions` out when there were none.
+   */
+  'RecommendationAssigned@1': (data) => ({
+    ...data,
+    dueBasis: data.dueBasis ?? { method: 'explicit' },
+    instructions: data.instructions ?? null,
+  }),
+};
+
+/** The event in the current shape, whatever version it was stored with (missing version = 1). */
+export function upcast(type: string, data: Record<string, unknown>, schemaVersion: unknown): RecommendationEvent {
+  let version = typeof schemaVersion === 'number' ? schemaVersion : 1;
+  let current = data;
+  while (version < CURRENT_SCHEMA_VERSION) {
+    const step = UPCASTERS[`${type}@${version}`];
+    if (step) current = step(current);
+    version++;
+  }
+  return { type, data: current } as RecommendationEvent;
+}
