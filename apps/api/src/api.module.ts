@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '@app/common';
+import { parseDuration } from '@app/reminders';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -47,7 +50,15 @@ const commandHandlers = [
 
 /** The HTTP role: controllers, guards, DTOs and the exception filter. */
 @Module({
-  imports: [CqrsModule],
+  imports: [
+    CqrsModule,
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ ttl: parseDuration(config.THROTTLE_WINDOW), limit: config.THROTTLE_LIMIT }],
+      }),
+    }),
+  ],
   controllers: [
     HealthController,
     DirectoryController,
@@ -70,6 +81,8 @@ const commandHandlers = [
     OverdueReportHandler,
     SummaryReportHandler,
     { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+    // Throttling comes first, so that a flood of bad tokens is cut off before any is checked.
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },

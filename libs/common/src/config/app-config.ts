@@ -109,6 +109,21 @@ export class AppConfig {
   @IsIn(['on', 'off'])
   REMINDERS: 'on' | 'off' = 'on';
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 6000 : Number(value)))
+  @IsInt({ message: 'a whole number of requests' })
+  @Min(1, { message: 'a whole number of requests' })
+  THROTTLE_LIMIT = 6000;
+
+  @Matches(DURATION, { message: 'a duration such as 1m' })
+  THROTTLE_WINDOW = '1m';
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @Matches(DURATION, { message: 'a duration such as 30s' })
+  REQUEST_TIMEOUT = '30s';
+
   @Matches(/^\d+(b|kb|mb)$/, { message: 'a size such as 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 }
@@ -136,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'DIRECTORY_FILE',
     'CALENDAR_DIR',
     'AUDIT_SIGNING_KEY',
+    'CORS_ORIGINS',
   );
   const raw: Record<string, string> = {};
   for (const key of known) {
