@@ -17,7 +17,7 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/json-summary-reporter.js'],
   testTimeout: 30_000,
   rootDir: '.',
-  testMatch: ['<rootDir>/{apps,libs,test}/**/*.{spec,int-spec,e2e-spec}.ts'],
+  testMatch: ['<rootDir>/{apps,libs,test}/**/*.{spec,int-spec,e2e-spec,rel-spec}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|jose)/)'],

@@ -4,7 +4,7 @@ import type { EventStore } from '@app/event-store';
 import { ProjectionRunner } from './projection-runner';
 import type { Projection } from './projections/projection';
 import { RecommendationsProjection } from './projections/recommendations.projection';
-import { openReadModelDb, switchReadModelFile } from './read-model-db';
+import { createSecondaryIndexes, openReadModelDb, switchReadModelFile } from './read-model-db';
 
 /** Every projection of the service, fresh. */
 export function createProjections(): Projection[] {
@@ -29,11 +29,13 @@ export function outdatedProjections(db: Database.Database, projections: Projecti
 export async function rebuildReadModels(store: EventStore, dataDir: string, options: { batchSize?: number } = {}) {
   const fileName = `read-models-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.sqlite`;
   const file = join(dataDir, fileName);
-  const db = openReadModelDb(file);
+  const db = openReadModelDb(file, { bulk: true });
   try {
     const runner = new ProjectionRunner(store, db, createProjections(), { batchSize: options.batchSize ?? 5000 });
     await runner.catchUp();
     const position = runner.position;
+    createSecondaryIndexes(db);
+    db.pragma('synchronous = NORMAL');
     db.pragma('wal_checkpoint(TRUNCATE)');
     switchReadModelFile(dataDir, fileName);
     return { file, position };
