@@ -6,6 +6,7 @@ import { AppConfig } from '@app/common';
 import { parseDuration } from '@app/reminders';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { FixedWindowThrottlerStorage } from './throttling/fixed-window.storage';
 import { TokenVerifier } from './auth/token-verifier';
 import { DirectoryController } from './directory/directory.controller';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
@@ -56,6 +57,7 @@ const commandHandlers = [
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         throttlers: [{ ttl: parseDuration(config.THROTTLE_WINDOW), limit: config.THROTTLE_LIMIT }],
+        storage: new FixedWindowThrottlerStorage(),
       }),
     }),
   ],

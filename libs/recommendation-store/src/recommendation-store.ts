@@ -61,8 +61,11 @@ export class RecommendationStore {
   private async decideAndAppend(command: RecommendationCommand, options: ExecutionOptions): Promise<CommandResult> {
     let now = command.now;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.streams.load(command.recommendationId);
-      const replayed = options.idSeed ? alreadyAppended(loaded, options.idSeed) : null;
+      // With an Idempotency-Key the whole stream is read, to find a retried command's events.
+      const loaded = options.idSeed
+        ? await this.streams.load(command.recommendationId)
+        : await this.streams.current(command.recommendationId);
+      const replayed = options.idSeed ? alreadyAppended(loaded as LoadedRecommendation, options.idSeed) : null;
       if (replayed) return replayed;
       const current = loaded.revision === null ? null : Number(loaded.revision);
       if (options.ifMatch !== null && options.ifMatch !== current) throw new StaleRevisionError(options.ifMatch, current);

@@ -3,6 +3,8 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { AppConfig } from '@app/common';
 import { USER_ROLES, type Actor, type UserRole } from '@app/recommendations';
 
+const MAX_CACHED_TOKENS = 10_000;
+
 /** The token is missing, expired, badly signed or carries claims that do not fit a role. */
 export class InvalidTokenError extends Error {
   readonly code = 'AUTH.INVALID_TOKEN';
@@ -24,7 +26,20 @@ export class TokenVerifier {
     }
   }
 
+  /** Tokens already verified, until they expire: a client sends the same token many times. */
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
+
   async verify(token: string): Promise<Actor> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.actor;
+    if (hit) this.verified.delete(token);
+    const { actor, expiresAt } = await this.verifyUncached(token);
+    this.verified.set(token, { actor, expiresAt });
+    if (this.verified.size > MAX_CACHED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    return actor;
+  }
+
+  private async verifyUncached(token: string): Promise<{ actor: Actor; expiresAt: number }> {
     let payload: JWTPayload;
     try {
       const options = { algorithms: this.algorithms, issuer: this.config.AUTH_ISSUER, audience: this.config.AUTH_AUDIENCE };
@@ -35,7 +50,9 @@ export class TokenVerifier {
       const reason = error instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not valid';
       throw new InvalidTokenError(reason);
     }
-    return actorFromClaims(payload);
+    // A token without exp is checked again after a minute rather than trusted forever.
+    const expiresAt = payload.exp !== undefined ? payload.exp * 1000 : Date.now() + 60_000;
+    return { actor: actorFromClaims(payload), expiresAt };
   }
 }
 
