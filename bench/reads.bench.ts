@@ -36,7 +36,12 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-export async function seedOpenItems(store: SqliteEventStore, items: number, now: number): Promise<void> {
+/**
+ * Seeds `items` open recommendations of `eventsPerItem` events each (raised, accepted, assigned,
+ * acknowledged, then progress reports), through the event store with the service's metadata and
+ * hash chain, many appends in flight at once.
+ */
+export async function seedOpenItems(store: SqliteEventStore, items: number, now: number, eventsPerItem = 10): Promise<void> {
   const repo = new EventStreamRepository(store);
   const actor = { sub: 'bench', name: 'bench', role: 'secretariat' };
   const batch = 200;
@@ -47,40 +52,32 @@ export async function seedOpenItems(store: SqliteEventStore, items: number, now:
         const id = randomUUID();
         const at = new Date(now - (200 - (i % 200)) * DAY).toISOString();
         const dueAt = new Date(now + ((i % 120) - 60) * DAY).toISOString();
-        const context = { actor, occurredAt: at, correlationId: id, causationId: id };
-        await repo.append(
-          recommendationStream(id),
-          { revision: null, lastHash: (await repo.load(recommendationStream(id))).lastHash },
-          [
-            {
-              type: 'RecommendationRaised',
-              data: {
-                recommendationId: id,
-                commune: COMMUNES[i % COMMUNES.length],
-                workingGroup: 1 + (i % 9),
-                sessionDate: null,
-                title: `${TOPICS[i % TOPICS.length]} for commune ${i}`,
-                description: 'Invest in a centralized headquarters; second IT staff.',
-                category: 'staffing',
-                raisedAt: at,
-                raisedBy: 'bench',
-              },
+        const department = DEPARTMENTS[i % DEPARTMENTS.length];
+        const events = [
+          {
+            type: 'RecommendationRaised',
+            data: {
+              recommendationId: id,
+              commune: COMMUNES[i % COMMUNES.length],
+              workingGroup: 1 + (i % 9),
+              sessionDate: null,
+              title: `${TOPICS[i % TOPICS.length]} for commune ${i}`,
+              description: 'Invest in a centralized headquarters; second IT staff.',
+              category: 'staffing',
+              raisedAt: at,
+              raisedBy: 'bench',
             },
-            { type: 'RecommendationAccepted', data: { note: null, acceptedAt: at } },
-            {
-              type: 'RecommendationAssigned',
-              data: {
-                assignmentNo: 1,
-                department: DEPARTMENTS[i % DEPARTMENTS.length],
-                dueAt,
-                dueBasis: { method: 'explicit' },
-                instructions: null,
-                assignedAt: at,
-              },
-            },
-          ],
-          context,
-        );
+          },
+          { type: 'RecommendationAccepted', data: { note: null, acceptedAt: at } },
+          { type: 'RecommendationAssigned', data: { assignmentNo: 1, department, dueAt, dueBasis: { method: 'explicit' }, instructions: null, assignedAt: at } },
+          { type: 'AssignmentAcknowledged', data: { assignmentNo: 1, department, acknowledgedAt: at } },
+          ...Array.from({ length: Math.max(0, eventsPerItem - 4) }, (_, n) => ({
+            type: 'ProgressReported',
+            data: { assignmentNo: 1, department, note: `progress report ${n + 1}`, reportedAt: at },
+          })),
+        ].slice(0, Math.max(3, eventsPerItem));
+        const stream = recommendationStream(id);
+        await repo.append(stream, { revision: null, lastHash: (await repo.load(stream)).lastHash }, events, { actor, occurredAt: at, correlationId: id, causationId: id });
       }),
     );
   }
@@ -96,8 +93,9 @@ function time(runs: number, query: () => unknown): number[] {
   return samples;
 }
 
-export async function benchReads(items: number): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'fut-bench-reads-'));
+/** With `dataDir`, the seeded log is left there for later scenarios (the caller removes it). */
+export async function benchReads(items: number, options: { dataDir?: string } = {}): Promise<Row[]> {
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fut-bench-reads-'));
   try {
     const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
     const now = Date.now();
@@ -192,7 +190,7 @@ export async function benchReads(items: number): Promise<Row[]> {
       },
     ];
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
   }
 }
 

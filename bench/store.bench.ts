@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../libs/event-store/src';
 import { machine, printTable, type Row } from './bench-support';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
 const payload = { commune: 'tam-thanh', title: 'Invest in a centralized headquarters', description: 'x'.repeat(200) };
 
-function rawInserts(dir: string, perTransaction: number): number {
+function rawInserts(dir: string, perTransaction: number, seconds: number): number {
   const db = new Database(join(dir, `raw-${perTransaction}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -41,7 +40,7 @@ function rawInserts(dir: string, perTransaction: number): number {
   return count / elapsed;
 }
 
-async function storeAppends(dir: string, writers: number): Promise<number> {
+async function storeAppends(dir: string, writers: number, seconds: number): Promise<number> {
   const store = new SqliteEventStore({ file: join(dir, `store-${writers}.sqlite`) });
   let count = 0;
   const end = Date.now() + seconds * 1000;
@@ -63,13 +62,13 @@ async function storeAppends(dir: string, writers: number): Promise<number> {
   return count / elapsed;
 }
 
-export async function benchStore(): Promise<Row[]> {
+export async function benchStore(seconds = 3): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'fut-bench-store-'));
   try {
-    const raw1 = rawInserts(dir, 1);
-    const raw100 = rawInserts(dir, 100);
-    const one = await storeAppends(dir, 1);
-    const fifty = await storeAppends(dir, 50);
+    const raw1 = rawInserts(dir, 1, seconds);
+    const raw100 = rawInserts(dir, 100, seconds);
+    const one = await storeAppends(dir, 1, seconds);
+    const fifty = await storeAppends(dir, 50, seconds);
     return [
       { scenario: 'appends', figure: 'raw insert, 1 per transaction', value: raw1, unit: 'events/s' },
       { scenario: 'appends', figure: 'raw insert, 100 per transaction', value: raw100, unit: 'events/s' },
@@ -104,7 +103,8 @@ export async function benchStore(): Promise<Row[]> {
 }
 
 if (require.main === module) {
-  void benchStore().then((rows) => {
+  const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
+  void benchStore(seconds).then((rows) => {
     console.log(`machine: ${JSON.stringify(machine())}; ${seconds}s per figure`);
     printTable(rows);
   });
