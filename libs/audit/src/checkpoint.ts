@@ -8,7 +8,7 @@ export interface CheckpointResult extends CheckpointClaim {
   signature: string;
   keyFingerprint: string;
   /** Global position of the AuditCheckpoint event itself. */
-  recordedAt: string;
+  checkpointPosition: string;
 }
 
 /**
@@ -29,11 +29,12 @@ export async function writeCheckpoint(
   let position = 0n;
   for await (const event of walkLog(store)) {
     // The checkpoint covers the log as it was before this checkpoint's own event.
-    root = nextRoot(root, event);
+    root = nextRoot(root, event, String(event.metadata.hash));
     events++;
     position = event.position;
   }
-  if (events === 0 || (last && String(last.data.position) === position.toString())) return null;
+  // Nothing happened since the last checkpoint when the newest event is that checkpoint itself.
+  if (events === 0 || (last && last.position === position)) return null;
   const claim: CheckpointClaim = { position: position.toString(), events, rootHash: root };
   const signature = signer.sign(claim);
   const keyFingerprint = signer.fingerprint();
@@ -49,5 +50,5 @@ export async function writeCheckpoint(
     [{ type: CHECKPOINT_EVENT, data: { ...claim, signature, keyFingerprint } }],
     context,
   );
-  return { ...claim, signature, keyFingerprint, recordedAt: result.position.toString() };
+  return { ...claim, signature, keyFingerprint, checkpointPosition: result.position.toString() };
 }

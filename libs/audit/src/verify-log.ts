@@ -43,8 +43,10 @@ export async function verifyLog(
 ): Promise<VerifyReport> {
   const recorded = await recordedCheckpoints(store);
   const checks = [...recorded, ...(options.held ?? [])];
-  const wanted = new Set(checks.map((c) => c.position));
-  const rootsAt = new Map<string, { root: string; events: number }>();
+  // Checkpoints are matched by how many events they cover, not by position: positions belong to
+  // one store, and a log exported and imported elsewhere keeps its order but not its positions.
+  const wanted = new Set(checks.map((c) => c.events));
+  const rootsAt = new Map<number, string>();
   const streams = new Map<string, { next: number; lastHash: string }>();
   const failures: VerifyFailure[] = [];
   const fail = (failure: VerifyFailure) => {
@@ -69,22 +71,27 @@ export async function verifyLog(
         revision,
         reason: 'prevHash does not match the previous event: an event is missing or out of order',
       });
-    if (hash !== eventHash(String(withoutHash.prevHash), event.type, event.data, withoutHash)) {
+    const recomputed = eventHash(String(withoutHash.prevHash), event.type, event.data, withoutHash);
+    if (hash !== recomputed) {
       fail({ stream: event.stream, revision, reason: 'hash does not match the event content: the event was altered' });
     }
     streams.set(event.stream, { next: revision + 1, lastHash: String(hash) });
-    root = nextRoot(root, event);
+    root = nextRoot(root, event, recomputed);
     events++;
-    const key = event.position.toString();
-    if (wanted.has(key)) rootsAt.set(key, { root, events });
+    if (wanted.has(events)) rootsAt.set(events, root);
   }
 
   for (const checkpoint of checks) {
     const where = { stream: checkpoint.stream ?? '(held checkpoint)', revision: checkpoint.revision ?? -1 };
-    const at = rootsAt.get(checkpoint.position);
-    if (!at) fail({ ...where, reason: `no event at position ${checkpoint.position} any more` });
-    else if (at.root !== checkpoint.rootHash || at.events !== checkpoint.events)
+    const at = rootsAt.get(checkpoint.events);
+    if (at === undefined) {
+      fail({
+        ...where,
+        reason: `the log no longer holds the ${checkpoint.events} events checkpointed at position ${checkpoint.position}`,
+      });
+    } else if (at !== checkpoint.rootHash) {
       fail({ ...where, reason: `the log up to position ${checkpoint.position} changed since it was checkpointed` });
+    }
     if (checkpoint.signature !== undefined) {
       const claim = { position: checkpoint.position, events: checkpoint.events, rootHash: checkpoint.rootHash };
       if (!checkpointSignatureValid(claim, checkpoint.signature, options.publicKey))

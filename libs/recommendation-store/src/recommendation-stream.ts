@@ -10,7 +10,7 @@ import {
   fold,
   initialState,
   recommendationStream,
-  upcast,
+  upcastStored,
   type RecommendationEvent,
   type RecommendationState,
 } from '@app/recommendations';
@@ -30,7 +30,7 @@ export interface CurrentRecommendation {
 
 /** Domain view of stored events. */
 export function toDomainEvents(events: readonly RecordedEvent[]): RecommendationEvent[] {
-  return events.map((e) => upcast(e.type, e.data, e.metadata.schemaVersion));
+  return events.map((e) => upcastStored(e));
 }
 
 const MAX_CACHED = 5000;

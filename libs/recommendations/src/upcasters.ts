@@ -31,3 +31,16 @@ export function upcast(type: string, data: Record<string, unknown>, schemaVersio
   }
   return { type, data: current } as RecommendationEvent;
 }
+
+/** Types that have an upcaster for some older version: only these need the stored version read. */
+const UPCAST_TYPES = new Set(Object.keys(UPCASTERS).map((key) => key.slice(0, key.lastIndexOf('@'))));
+
+/** Upcasts a stored event, reading its metadata only when its type ever changed shape. */
+export function upcastStored(event: {
+  type: string;
+  data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+}): RecommendationEvent {
+  if (!UPCAST_TYPES.has(event.type)) return { type: event.type, data: event.data } as RecommendationEvent;
+  return upcast(event.type, event.data, event.metadata.schemaVersion);
+}

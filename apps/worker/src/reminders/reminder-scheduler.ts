@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { AppConfig, LOGGER } from '@app/common';
 import { EVENT_STORE, type EventStore, type EventSubscription, type RecordedEvent } from '@app/event-store';
-import { RECOMMENDATION_STREAM_PREFIX, upcast } from '@app/recommendations';
+import { RECOMMENDATION_STREAM_PREFIX, upcastStored } from '@app/recommendations';
 import { RecommendationStore } from '@app/recommendation-store';
 import { DeadlineJobs } from './deadline-jobs';
 import { WorkerState } from './worker-state';
@@ -67,7 +67,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
   private async handle(recorded: RecordedEvent): Promise<void> {
     if (!recorded.stream.startsWith(RECOMMENDATION_STREAM_PREFIX)) return;
     const recommendationId = recorded.stream.slice(RECOMMENDATION_STREAM_PREFIX.length);
-    const event = upcast(recorded.type, recorded.data, recorded.metadata.schemaVersion);
+    const event = upcastStored(recorded);
     switch (event.type) {
       case 'RecommendationAssigned':
         return this.jobs.schedule({

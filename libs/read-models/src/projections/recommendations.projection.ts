@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@app/event-store';
-import { RECOMMENDATION_STREAM_PREFIX, upcast } from '@app/recommendations';
+import { RECOMMENDATION_STREAM_PREFIX, upcastStored } from '@app/recommendations';
 import { foldForSearch } from '../queries/search-text';
 import type { Projection } from './projection';
 
@@ -84,7 +84,7 @@ export class RecommendationsProjection implements Projection {
     if (!recorded.stream.startsWith(RECOMMENDATION_STREAM_PREFIX)) return;
     const id = recorded.stream.slice(RECOMMENDATION_STREAM_PREFIX.length);
     const at = { id, position: Number(recorded.position), revision: Number(recorded.revision) };
-    const event = upcast(recorded.type, recorded.data, recorded.metadata.schemaVersion);
+    const event = upcastStored(recorded);
     switch (event.type) {
       case 'RecommendationRaised': {
         const d = event.data;

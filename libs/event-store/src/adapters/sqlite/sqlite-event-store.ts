@@ -257,15 +257,46 @@ function checkExpected(stream: string, expected: ExpectedRevision, head: number 
   if (!ok) throw new ConcurrencyError(stream, expected, actual);
 }
 
+/**
+ * A stored event whose data and metadata are parsed on first use: replays that only look at the
+ * data (projections) skip parsing the metadata, most of an event's bytes.
+ */
+class SqliteRecordedEvent implements RecordedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly type: string;
+  readonly revision: bigint;
+  readonly position: bigint;
+  private parsedData?: RecordedEvent['data'];
+  private parsedMetadata?: RecordedEvent['metadata'];
+
+  constructor(private readonly row: EventRow) {
+    this.id = row.id;
+    this.stream = row.stream;
+    this.type = row.type;
+    this.revision = BigInt(row.revision);
+    this.position = BigInt(row.position);
+  }
+
+  get data(): RecordedEvent['data'] {
+    return (this.parsedData ??= JSON.parse(this.row.data) as RecordedEvent['data']);
+  }
+
+  get metadata(): RecordedEvent['metadata'] {
+    return (this.parsedMetadata ??= JSON.parse(this.row.metadata) as RecordedEvent['metadata']);
+  }
+
+  get recordedAt(): Date {
+    return new Date(this.row.recorded_at);
+  }
+
+  /** Plain object when serialised (exports, logs). */
+  toJSON() {
+    const { id, stream, type, data, metadata, revision, position, recordedAt } = this;
+    return { id, stream, type, data, metadata, revision: revision.toString(), position: position.toString(), recordedAt };
+  }
+}
+
 function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    stream: row.stream,
-    type: row.type,
-    data: JSON.parse(row.data) as RecordedEvent['data'],
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-    revision: BigInt(row.revision),
-    position: BigInt(row.position),
-    recordedAt: new Date(row.recorded_at),
-  };
+  return new SqliteRecordedEvent(row);
 }
