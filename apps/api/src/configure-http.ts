@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parseDuration } from '@app/reminders';
 import type { AppConfig } from '@app/common';
 
@@ -15,6 +17,19 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // Swagger UI needs inline scripts and styles; everything else gets helmet's strict defaults.
   express.use('/docs', helmet({ contentSecurityPolicy: false }));
   express.use(helmet());
+  // API.md speaks JSON only: a body in another format is refused, not silently ignored.
+  express.use((req: Request, res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody || req.is('application/json')) return next();
+    res
+      .status(415)
+      .json({
+        statusCode: 415,
+        error: STATUS_CODES[415],
+        code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+        message: 'send the body as application/json',
+      });
+  });
   express.useBodyParser('json', { limit: config.BODY_LIMIT });
   express.disable('x-powered-by');
   if (config.CORS_ORIGINS) {
@@ -28,6 +43,21 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // A client that sends its request slowly is cut off instead of holding a connection.
   server.requestTimeout = timeout;
   server.headersTimeout = Math.min(timeout, 60_000);
+  // Requests Node refuses before they reach the app (oversized headers, malformed HTTP) still get
+  // the error shape of API.md.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      statusCode: status,
+      error: STATUS_CODES[status],
+      code: status === 431 ? 'REQUEST.HEADERS_TOO_LARGE' : 'REQUEST.MALFORMED',
+      message: status === 431 ? 'the request line and headers are too large' : 'the request is not valid HTTP',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

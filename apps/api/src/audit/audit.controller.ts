@@ -1,7 +1,6 @@
 import { BadRequestException, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { once } from 'node:events';
 import { AuditSigner, exportLines, verifyLog, type HeldCheckpoint } from '@app/audit';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { Public, Roles } from '../auth/auth.guard';
@@ -33,10 +32,10 @@ export class AuditController {
     });
     res.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     let closed = false;
-    req.on('close', () => (closed = true));
+    req.once('close', () => (closed = true));
     for await (const line of lines) {
       if (closed) break;
-      if (!res.write(line)) await Promise.race([once(res, 'drain'), once(req, 'close')]);
+      if (!res.write(line)) await drainedOrClosed(req, res);
     }
     res.end();
   }
@@ -64,4 +63,17 @@ export class AuditController {
   publicKey() {
     return { algorithm: 'Ed25519', publicKey: this.signer.publicKeyPem(), fingerprint: this.signer.fingerprint() };
   }
+}
+
+/** Waits until the client took what was written, or went away; leaves no listener behind. */
+function drainedOrClosed(req: Request, res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      req.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    req.once('close', done);
+  });
 }

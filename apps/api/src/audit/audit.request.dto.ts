@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '../dto-time';
 import { MinPositionDto } from '../read-side/min-position.dto';
 
 export class AuditEventsRequestDto extends MinPositionDto {
@@ -31,12 +32,12 @@ export class AuditEventsRequestDto extends MinPositionDto {
 
   @ApiPropertyOptional({ description: 'occurred at or after (ISO 8601)' })
   @IsOptional()
-  @IsISO8601()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'occurred at or before (ISO 8601)' })
   @IsOptional()
-  @IsISO8601()
+  @IsInstant()
   to?: string;
 }
 

@@ -64,6 +64,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return [503, exception.code, 'the event store is unavailable; nothing was recorded'];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Body-parser errors reach filters wrapped, with the original as the cause.
+      const cause = exception.cause as { type?: string } | undefined;
+      if (cause?.type === 'entity.parse.failed') return [400, 'VALIDATION.MALFORMED_JSON', 'the request body is not valid JSON'];
+      if (cause?.type === 'entity.too.large') return [413, 'REQUEST.TOO_LARGE', 'the request body is too large'];
       const res = exception.getResponse();
       const obj = typeof res === 'object' && res !== null ? (res as Record<string, unknown>) : {};
       const code = typeof obj.code === 'string' ? obj.code : (DEFAULT_CODES[status] ?? `HTTP.${status}`);

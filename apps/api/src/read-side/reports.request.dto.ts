@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsInstant } from '../dto-time';
 import { MinPositionDto } from './min-position.dto';
 
 export class OverdueReportRequestDto extends MinPositionDto {
@@ -10,23 +11,23 @@ export class OverdueReportRequestDto extends MinPositionDto {
 
   @ApiPropertyOptional({ description: 'ISO 8601: the report as the committee would have seen it then, replayed from the log' })
   @IsOptional()
-  @IsISO8601()
+  @IsInstant()
   asOf?: string;
 }
 
 export class SummaryReportRequestDto extends MinPositionDto {
   @ApiPropertyOptional({ description: 'ISO 8601 start of the period' })
   @IsOptional()
-  @IsISO8601()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 end of the period' })
   @IsOptional()
-  @IsISO8601()
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601: the report as the committee would have seen it then, replayed from the log' })
   @IsOptional()
-  @IsISO8601()
+  @IsInstant()
   asOf?: string;
 }

@@ -32,6 +32,8 @@ export function assertEveryJobHandled(processors: TypedProcessor[]): void {
 @Injectable()
 export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly onReady = () => void this.afterConnect();
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
@@ -54,7 +56,13 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
     if (this.redis.status === 'ready') void this.afterConnect();
   }
 
-  private async afterConnect(): Promise<void> {
+  /**
+   * The shared client is often ready before the queues' own connections (which fail fast while
+   * offline), so a failed pass is retried with backoff: no second 'ready' will come to do it.
+   */
+  private async afterConnect(attempt = 0): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     try {
       await this.warnIfEvicting();
       await this.maintenance.upsertJobScheduler(
@@ -68,8 +76,10 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
         { name: JobName.DailyDigest, data: {} },
       );
       await this.reconciler.reconcile();
+      if (attempt > 0) this.logger.info({ attempt }, 'reminders reconciled after Redis came back');
     } catch (error) {
-      this.logger.warn({ err: error }, 'reminders not reconciled now (is Redis down?); will retry when it is back');
+      if (attempt === 0) this.logger.warn({ err: error }, 'reminders not reconciled now (is Redis down?); retrying');
+      if (!this.stopped) this.retry = setTimeout(() => void this.afterConnect(attempt + 1), Math.min(5000, 250 * 2 ** attempt));
     }
   }
 
@@ -85,6 +95,8 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
     this.redis.off('ready', this.onReady);
   }
 }

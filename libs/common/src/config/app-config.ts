@@ -164,7 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const [first] = errors;
     const [allowed] = Object.values(first.constraints ?? {});
     const value = raw[first.property];
-    const got = value === undefined ? 'nothing' : /SECRET|KEY/.test(first.property) ? 'a hidden value' : JSON.stringify(value);
+    const got =
+      value === undefined
+        ? 'nothing'
+        : /SECRET|KEY/.test(first.property)
+          ? 'a hidden value'
+          : JSON.stringify(withoutPassword(value));
     throw new ConfigError(
       `Invalid configuration: ${first.property} must be ${allowed.replace(/^\w+ must be /, '')} (got ${got})`,
     );
@@ -173,4 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when NODE_ENV=production');
   }
   return config;
+}
+
+/** A URL-like value with any password between `:` and `@` masked, for error messages. */
+function withoutPassword(value: string): string {
+  return value.replace(/:[^:@/]*@/, ':***@');
 }

@@ -1,0 +1,92 @@
+/**
+ * API.md's authorization rules as one table: one row per route (commands from their valid
+ * status), one column per caller. A cell is the status for the in-scope item, or `in/out` when
+ * the out-of-scope item gets another; on the list, `+` means the item is listed and `-` that it
+ * is not. Rows without an item have one value per caller.
+ *
+ * The callers, against the two items each row is tried on:
+ * - in-scope item: raised by tam-thanh, assigned to construction, returned, then assigned to
+ *   home-affairs (for `accepted`: returned by home-affairs too; for `resolved`: resolved by it);
+ * - out-of-scope item: the same story for na-sam, justice and health.
+ * - dept-in = home-affairs (holds the in-scope item), dept-held = construction (held it before),
+ *   dept-out = finance (never held either), commune-own = tam-thanh, commune-other = luong-van-tri.
+ *
+ * Where API.md leaves a cell open, the table follows the app's choice: a commune may not read
+ * history (403) nor reports (403); audit events and verify are the auditor's (403 for others);
+ * the audit public key and /health are public; /directory needs a token. A role the command's
+ * "who" column does not list gets 403 even on an item it cannot see (the role is checked first).
+ */
+export const CALLERS = [
+  'secretariat',
+  'committee',
+  'dept-in',
+  'dept-out',
+  'dept-held',
+  'commune-own',
+  'commune-other',
+  'auditor',
+  'none',
+] as const;
+export type Caller = (typeof CALLERS)[number];
+
+export const MATRIX = `
+row                                   secretariat committee dept-in   dept-out dept-held commune-own commune-other auditor none
+raise                                 201         403       403       403      403       201/403     403           403     401
+accept(raised)                        200         403       403       403      403       403         403           403     401
+decline(raised)                       200         403       403       403      403       403         403           403     401
+assign(accepted)                      200         403       403       403      403       403         403           403     401
+acknowledge(assigned)                 403         403       200/404   404      403/404   403         403           403     401
+progress(assigned)                    403         403       200/404   404      403/404   403         403           403     401
+extension-request(assigned)           403         403       200/404   404      403/404   403         403           403     401
+extend(assigned)                      200         200       403       403      403       403         403           403     401
+return(assigned)                      403         403       200/404   404      403/404   403         403           403     401
+resolve(assigned)                     403         403       200/404   404      403/404   403         403           403     401
+resolve(accepted)                     200         403       403/404   404      403/404   403         403           403     401
+reopen(resolved)                      200         200       403       403      403       403         403           403     401
+list                                  200+        200+      200+/200- 200-     200+/200- 200+/200-   200-          200+    401
+item                                  200         200       200/404   404      200/404   200/404     404           200     401
+item-asOf                             200         200       200/404   404      200/404   200/404     404           200     401
+history                               200         200       200/404   404      200/404   403         403           200     401
+item-unknown-id                       404         404       404       404      404       404         404           404     401
+history-unknown-id                    404         404       404       404      404       403         403           404     401
+reports-overdue                       200         200       200       200      200       403         403           200     401
+reports-summary                       200         200       200       200      200       403         403           200     401
+audit-events                          403         403       403       403      403       403         403           200     401
+audit-verify                          403         403       403       403      403       403         403           200     401
+audit-public-key                      200         200       200       200      200       200         200           200     200
+directory                             200         200       200       200      200       200         200           200     401
+health                                200         200       200       200      200       200         200           200     200
+`;
+
+export interface Expected {
+  status: number;
+  /** On the list: whether the item must appear. */
+  listed?: boolean;
+}
+
+export interface MatrixRow {
+  name: string;
+  cells: Record<Caller, { in: Expected; out: Expected }>;
+}
+
+function parseOne(text: string): Expected {
+  const match = /^(\d{3})([+-]?)$/.exec(text);
+  if (!match) throw new Error(`bad matrix cell "${text}"`);
+  return { status: Number(match[1]), ...(match[2] ? { listed: match[2] === '+' } : {}) };
+}
+
+export function parseMatrix(text: string = MATRIX): MatrixRow[] {
+  const [header, ...lines] = text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
+  if (header.slice(1).join() !== CALLERS.join()) throw new Error(`matrix columns ${header.slice(1).join()} ≠ ${CALLERS.join()}`);
+  return lines.map(([name, ...cells]) => {
+    if (cells.length !== CALLERS.length) throw new Error(`matrix row ${name} has ${cells.length} cells`);
+    const entries = CALLERS.map((caller, i) => {
+      const [inside, outside = inside] = cells[i].split('/');
+      return [caller, { in: parseOne(inside), out: parseOne(outside) }] as const;
+    });
+    return { name, cells: Object.fromEntries(entries) as MatrixRow['cells'] };
+  });
+}
