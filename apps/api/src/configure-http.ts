@@ -21,14 +21,12 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody || req.is('application/json')) return next();
-    res
-      .status(415)
-      .json({
-        statusCode: 415,
-        error: STATUS_CODES[415],
-        code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-        message: 'send the body as application/json',
-      });
+    res.status(415).json({
+      statusCode: 415,
+      error: STATUS_CODES[415],
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      message: 'send the body as application/json',
+    });
   });
   express.useBodyParser('json', { limit: config.BODY_LIMIT });
   express.disable('x-powered-by');
