@@ -28,7 +28,14 @@ export async function benchMemory(seededDir: string, events: number): Promise<Ro
     await service.stop();
     return [
       { scenario: 'memory', figure: 'service RSS, empty data folder', value: idleRss, unit: 'MiB' },
-      { scenario: 'memory', figure: `service peak RSS, ${events} events projected`, value: peak, unit: 'MiB', baseline: 'empty', ratio: peak / idleRss },
+      {
+        scenario: 'memory',
+        figure: `service peak RSS, ${events} events projected`,
+        value: peak,
+        unit: 'MiB',
+        baseline: 'empty',
+        ratio: peak / idleRss,
+      },
       { scenario: 'memory', figure: 'catch-up projection from scratch', value: events / seconds, unit: 'events/s' },
     ];
   } finally {

@@ -69,7 +69,10 @@ export async function seedOpenItems(store: SqliteEventStore, items: number, now:
             },
           },
           { type: 'RecommendationAccepted', data: { note: null, acceptedAt: at } },
-          { type: 'RecommendationAssigned', data: { assignmentNo: 1, department, dueAt, dueBasis: { method: 'explicit' }, instructions: null, assignedAt: at } },
+          {
+            type: 'RecommendationAssigned',
+            data: { assignmentNo: 1, department, dueAt, dueBasis: { method: 'explicit' }, instructions: null, assignedAt: at },
+          },
           { type: 'AssignmentAcknowledged', data: { assignmentNo: 1, department, acknowledgedAt: at } },
           ...Array.from({ length: Math.max(0, eventsPerItem - 4) }, (_, n) => ({
             type: 'ProgressReported',
@@ -77,7 +80,12 @@ export async function seedOpenItems(store: SqliteEventStore, items: number, now:
           })),
         ].slice(0, Math.max(3, eventsPerItem));
         const stream = recommendationStream(id);
-        await repo.append(stream, { revision: null, lastHash: (await repo.load(stream)).lastHash }, events, { actor, occurredAt: at, correlationId: id, causationId: id });
+        await repo.append(stream, { revision: null, lastHash: (await repo.load(stream)).lastHash }, events, {
+          actor,
+          occurredAt: at,
+          correlationId: id,
+          causationId: id,
+        });
       }),
     );
   }

@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   await step('reminders', () => benchReminders(sizes.scheduled, sizes.fired));
 
   const description = machine();
-  console.log(`machine: ${JSON.stringify(description)}; ${quick ? 'quick' : 'full'} run in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `machine: ${JSON.stringify(description)}; ${quick ? 'quick' : 'full'} run in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   printTable(rows);
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
