@@ -37,6 +37,8 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
 
   constructor(
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QueueName.Deadlines) private readonly deadlinesQueue: Queue,
+    @InjectQueue(QueueName.Notifications) private readonly notificationsQueue: Queue,
     private readonly reconciler: Reconciler,
     private readonly deadlines: DeadlinesProcessor,
     private readonly notifications: NotificationsProcessor,
@@ -48,6 +50,11 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
 
   onModuleInit(): void {
     assertEveryJobHandled([this.deadlines, this.notifications, this.maintenanceProcessor]);
+    // Without a listener BullMQ prints every reconnect failure with console.error; the workers
+    // already warn once per outage and /health reports Redis, so these go to debug.
+    for (const queue of [this.maintenance, this.deadlinesQueue, this.notificationsQueue]) {
+      queue.on('error', (error) => this.logger.debug({ err: error, queue: queue.name }, 'queue connection error'));
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
