@@ -62,7 +62,12 @@ export class DeadlineJobs {
 
   async add(job: PlannedJob): Promise<void> {
     const delay = Math.max(0, job.at - this.clock.now().getTime());
-    await this.queue.add(job.name, job.payload, { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId, delay });
+    const added = await this.queue.add(job.name, job.payload, { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId, delay });
+    // The id was still taken by the job of an older due date (running, so it could not be removed):
+    // try again shortly rather than wait for the periodic reconcile.
+    if (Date.parse(String(added.data?.dueAt)) !== Date.parse(job.payload.dueAt)) {
+      setTimeout(() => void this.ensure(job).catch(() => undefined), 2000).unref();
+    }
   }
 
   /**

@@ -19,7 +19,8 @@ export const SYSTEM_ACTOR: Actor = { sub: 'system:reminders', name: 'Reminder sc
  * the same assignment and due date, does it record the event — with an id derived from the job,
  * so running a job twice records once — and then hands the notice to the notifier.
  */
-@Processor(QueueName.Deadlines, { concurrency: 5 })
+// Several jobs at once let their appends share the event store's group commit.
+@Processor(QueueName.Deadlines, { concurrency: 20 })
 export class DeadlinesProcessor extends TypedProcessor {
   readonly queueName = QueueName.Deadlines;
   readonly handlers: Handlers = {
@@ -88,7 +89,7 @@ export class DeadlinesProcessor extends TypedProcessor {
 
   /** The item's current assignment if the job still applies to it. */
   private async current(id: string, assignmentNo: number, dueAt: string) {
-    const { state } = await this.recommendations.load(id);
+    const { state } = await this.recommendations.streams.current(id);
     if (state.status !== 'assigned') return null;
     const a = state.assignment;
     if (a.assignmentNo !== assignmentNo || Date.parse(a.dueAt) !== Date.parse(dueAt)) return null;

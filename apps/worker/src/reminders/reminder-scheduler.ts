@@ -8,6 +8,7 @@ import { DeadlineJobs } from './deadline-jobs';
 import { WorkerState } from './worker-state';
 
 const CHECKPOINT = 'reminder-scheduler';
+const CHECKPOINT_EVERY_MS = 250;
 
 /**
  * Turns deadline facts from the log into delayed jobs: a subscription with its own checkpoint
@@ -20,6 +21,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<void> | null = null;
   private readonly state: WorkerState;
   private stopped = false;
+  private position: bigint | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -41,10 +43,16 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
 
   private async follow(subscription: EventSubscription): Promise<void> {
     try {
+      let savedAt = 0;
       for await (const event of subscription) {
         await this.untilDone(() => this.handle(event));
         if (this.stopped) return;
-        this.state.set(CHECKPOINT, event.position);
+        this.position = event.position;
+        // Saving the checkpoint now and then is enough: replaying a few events re-adds the same job ids.
+        if (Date.now() - savedAt > CHECKPOINT_EVERY_MS) {
+          this.state.set(CHECKPOINT, event.position);
+          savedAt = Date.now();
+        }
       }
     } catch (error) {
       this.logger.error({ err: error }, 'reminder scheduler stopped');
@@ -112,6 +120,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
     this.stopped = true;
     await this.subscription?.stop();
     await this.running;
+    if (this.position !== null) this.state.set(CHECKPOINT, this.position);
     this.state.close();
   }
 }
