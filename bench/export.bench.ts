@@ -55,30 +55,7 @@ function history(i: number, id: string): RecommendationEvent[] {
   });
   const dept = DEPARTMENTS[i % DEPARTMENTS.length];
   const other = DEPARTMENTS[(i + 1) % DEPARTMENTS.length];
-  if (i % 2 === 0) {
-    return b
-      .accepted()
-      .assignedTo(dept)
-      .acknowledged()
-      .progressReported()
-      .returned()
-      .assignedTo(other)
-      .resolved()
-      .reopened()
-      .resolved()
-      .build();
-  }
-  return b
-    .accepted()
-    .assignedTo(dept)
-    .acknowledged()
-    .extensionRequested()
-    .extended()
-    .reminded()
-    .escalated()
-    .resolved()
-    .reopened()
-    .build();
+  return b.travelled(i % 2 === 0 ? 'returned' : 'extended', dept, other).build();
 }
 
 async function seed(store: SqliteEventStore, events: number): Promise<void> {

@@ -40,29 +40,8 @@ function history(i: number, id: string, short: boolean): RecommendationEvent[] {
   if (short) return i % 2 === 0 ? b.accepted().resolved().build() : b.declined().build();
   const dept = ['home-affairs', 'finance', 'construction'][i % 3];
   const other = ['finance', 'construction', 'home-affairs'][i % 3];
-  if (i % 2 === 0) {
-    return b
-      .accepted()
-      .assignedTo(dept, { instructions: i % 4 === 0 ? 'Báo cáo hằng tháng' : null })
-      .acknowledged()
-      .progressReported()
-      .returned()
-      .assignedTo(other)
-      .resolved()
-      .reopened()
-      .resolved()
-      .build();
-  }
   return b
-    .accepted()
-    .assignedTo(dept)
-    .acknowledged()
-    .extensionRequested()
-    .extended()
-    .reminded()
-    .escalated()
-    .resolved()
-    .reopened()
+    .travelled(i % 2 === 0 ? 'returned' : 'extended', dept, other, { instructions: i % 4 === 0 ? 'Báo cáo hằng tháng' : null })
     .build();
 }
 

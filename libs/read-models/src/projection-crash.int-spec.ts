@@ -51,30 +51,7 @@ function history(i: number, id: string): RecommendationEvent[] {
   if (i >= 200) return i % 2 === 0 ? b.accepted().resolved().build() : b.declined().build();
   const dept = ['home-affairs', 'finance', 'construction'][i % 3];
   const other = ['finance', 'construction', 'home-affairs'][i % 3];
-  if (i % 2 === 0) {
-    return b
-      .accepted()
-      .assignedTo(dept)
-      .acknowledged()
-      .progressReported()
-      .returned()
-      .assignedTo(other)
-      .resolved()
-      .reopened()
-      .resolved()
-      .build();
-  }
-  return b
-    .accepted()
-    .assignedTo(dept)
-    .acknowledged()
-    .extensionRequested()
-    .extended()
-    .reminded()
-    .escalated()
-    .resolved()
-    .reopened()
-    .build();
+  return b.travelled(i % 2 === 0 ? 'returned' : 'extended', dept, other).build();
 }
 
 function exitOf(

@@ -232,6 +232,22 @@ export class RecommendationBuilder {
     });
   }
 
+  /**
+   * Ten events through most of the lifecycle, for logs that must look lived-in. `returned`:
+   * assigned, acknowledged, progress, returned, reassigned to `other`, resolved, reopened, resolved.
+   * `extended`: assigned, acknowledged, extension asked and granted, reminded, escalated, resolved, reopened.
+   */
+  travelled(
+    path: 'returned' | 'extended',
+    department: string,
+    other: string,
+    options: { instructions?: string | null } = {},
+  ): this {
+    const assigned = this.accepted().assignedTo(department, options).acknowledged();
+    if (path === 'returned') return assigned.progressReported().returned().assignedTo(other).resolved().reopened().resolved();
+    return assigned.extensionRequested().extended().reminded().escalated().resolved().reopened();
+  }
+
   build(): RecommendationEvent[] {
     this.started();
     return [...this.events];
