@@ -29,7 +29,7 @@ function assertPlainShape(value: unknown): void {
         message: `the body nests deeper than ${MAX_BODY_DEPTH} levels`,
       });
     for (const key of Object.keys(node)) {
-      if (key in Object.prototype)
+      if (key in Object.prototype || key === 'prototype')
         throw new BadRequestException({ code: 'VALIDATION.FAILED', message: `property ${key} should not exist` });
       stack.push({ node: (node as Record<string, unknown>)[key], depth: depth + 1 });
     }

@@ -2,6 +2,8 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import {
   canonicalJson,
   ConcurrencyError,
+  genesisHash,
+  InvalidAppendError,
   EVENT_STORE,
   EventStreamRepository,
   sha256,
@@ -56,51 +58,38 @@ export class IdempotencyService {
     const stream = `${IDEMPOTENCY_STREAM_PREFIX}${seed}`;
     const fingerprint = sha256(`${request.method} ${request.path}\n${canonicalJson(request.body ?? {})}`);
 
-    // The key is claimed for this request (its fingerprint) before anything runs, so a concurrent
-    // request with the same key but another body is refused instead of taking this one's answer.
-    const claimed = await this.claim(stream, fingerprint, { ...context, idempotencyKey: request.key });
-    if (claimed.answer) return claimed.answer;
-    const answer = await execute(seed);
-    const loaded = await this.repository.load(stream);
-    const done = this.answerIn(loaded.events);
-    if (done) return done;
+    const earlier = await this.stored(stream, fingerprint);
+    if (earlier) return earlier;
+    let answer: StoredAnswer;
     try {
+      answer = await execute(seed);
+    } catch (error) {
+      // Events with this key's ids but other content are already in the stream: another request.
+      if (error instanceof InvalidAppendError) throw new IdempotencyKeyReusedError();
+      throw error;
+    }
+    try {
+      // A random event id: two requests racing to record an answer for one key must conflict, so
+      // the loser sees the winner's fingerprint (KEY_REUSED when its own request differs).
       await this.repository.append(
         stream,
-        loaded,
+        { revision: null, lastHash: genesisHash(stream) },
         [{ type: 'IdempotentRequestCompleted', data: { fingerprint, statusCode: answer.statusCode, body: answer.body } }],
         { ...context, idempotencyKey: request.key },
-        `${seed}:answer`,
       );
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
-      // A concurrent retry of the same request recorded its answer first; both carry the same events.
-      return this.answerIn((await this.repository.load(stream)).events) ?? answer;
+      return (await this.stored(stream, fingerprint)) ?? answer;
     }
     return answer;
   }
 
-  /** Claims the key for `fingerprint`, or finds who claimed it: the same request (maybe answered) or another (409). */
-  private async claim(stream: string, fingerprint: string, context: EventContext): Promise<{ answer: StoredAnswer | null }> {
-    for (;;) {
-      const loaded = await this.repository.load(stream);
-      const claim = loaded.events[0];
-      if (claim) {
-        if (claim.data.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-        return { answer: this.answerIn(loaded.events) };
-      }
-      try {
-        // A random event id: two different requests racing for the key must conflict, not merge.
-        await this.repository.append(stream, loaded, [{ type: 'IdempotencyKeyClaimed', data: { fingerprint } }], context);
-        return { answer: null };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-      }
-    }
-  }
-
-  private answerIn(events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): StoredAnswer | null {
-    const record = events.find((e) => e.type === 'IdempotentRequestCompleted');
-    return record ? { statusCode: Number(record.data.statusCode), body: record.data.body as Record<string, unknown> } : null;
+  /** The answer recorded for this key, if any; another request's fingerprint is KEY_REUSED. */
+  private async stored(stream: string, fingerprint: string): Promise<StoredAnswer | null> {
+    const { events } = await this.repository.load(stream);
+    const record = events[0];
+    if (!record) return null;
+    if (record.data.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+    return { statusCode: Number(record.data.statusCode), body: record.data.body as Record<string, unknown> };
   }
 }
