@@ -22,8 +22,10 @@ export async function benchMemory(seededDir: string, events: number): Promise<Ro
       if (existsSync(from)) copyFileSync(from, join(loaded, `events.sqlite${suffix}`));
     }
     // Reminders off: this measures the service holding and projecting the log, not Redis traffic.
+    const started = Date.now();
     const service = await startService(loaded, { REMINDERS: 'off' });
-    const seconds = await waitCaughtUp(service.url);
+    await waitCaughtUp(service.url);
+    const seconds = (Date.now() - started) / 1000;
     const peak = service.peakRssMiB();
     await service.stop();
     return [
@@ -36,7 +38,7 @@ export async function benchMemory(seededDir: string, events: number): Promise<Ro
         baseline: 'empty',
         ratio: peak / idleRss,
       },
-      { scenario: 'memory', figure: 'catch-up projection from scratch', value: events / seconds, unit: 'events/s' },
+      { scenario: 'memory', figure: 'start and project the whole log from scratch', value: events / seconds, unit: 'events/s' },
     ];
   } finally {
     rmSync(empty, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeadlineJobs } from '../apps/worker/src/reminders/deadline-jobs';
-import { DeadlinesProcessor } from '../apps/worker/src/reminders/deadlines.processor';
+import { DEADLINES_CONCURRENCY, DeadlinesProcessor } from '../apps/worker/src/reminders/deadlines.processor';
 import { Notifier } from '../apps/worker/src/reminders/notifier';
 import { createLogger, Directory, loadConfig, systemClock } from '../libs/common/src';
 import { EventStreamRepository, SqliteEventStore } from '../libs/event-store/src';
@@ -33,8 +33,8 @@ import { formatNumber, machine, percentile, printTable, type Row } from './bench
 const DAY = 86_400_000;
 /** Adds in flight at once, for the service's adds and for the bare ones alike. */
 const IN_FLIGHT = 500;
-/** The worker's concurrency, as @Processor(QueueName.Deadlines, { concurrency: 5 }). */
-const CONCURRENCY = 5;
+/** The worker's concurrency, the same as the service's deadlines processor. */
+const CONCURRENCY = DEADLINES_CONCURRENCY;
 /** Reminders of the lateness run become due evenly over this window. */
 const WINDOW_MS = 3000;
 const LEADS = '3d,1d';
@@ -232,7 +232,7 @@ interface FireResult {
 }
 
 /**
- * Starts a worker (concurrency 5, the service's connection options), adds `count` jobs due at
+ * Starts a worker (the service's concurrency and connection options), adds `count` jobs due at
  * `dueAt(i)` through `add`, and waits until the worker has finished them all.
  */
 async function fire(

@@ -11,6 +11,9 @@ import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
 import { TypedProcessor, type Handlers } from './typed-processor';
 
+/** Jobs processed at once: their appends then share the event store's group commits. */
+export const DEADLINES_CONCURRENCY = 20;
+
 /** The service itself, as the actor of the events it records on its own. */
 export const SYSTEM_ACTOR: Actor = { sub: 'system:reminders', name: 'Reminder scheduler', role: 'system' };
 
@@ -19,8 +22,7 @@ export const SYSTEM_ACTOR: Actor = { sub: 'system:reminders', name: 'Reminder sc
  * the same assignment and due date, does it record the event — with an id derived from the job,
  * so running a job twice records once — and then hands the notice to the notifier.
  */
-// Several jobs at once let their appends share the event store's group commit.
-@Processor(QueueName.Deadlines, { concurrency: 20 })
+@Processor(QueueName.Deadlines, { concurrency: DEADLINES_CONCURRENCY })
 export class DeadlinesProcessor extends TypedProcessor {
   readonly queueName = QueueName.Deadlines;
   readonly handlers: Handlers = {
