@@ -1,3 +1,4 @@
+import { raiseAccepted, run } from '../support/recommendation-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /** API.md's promises under concurrent and repeated requests: no lost update, nothing appended twice. */
@@ -14,20 +15,8 @@ describe('concurrent and repeated commands', () => {
   afterAll(() => t.close());
 
   async function assignedItem(): Promise<string> {
-    const raised = await t.http().post('/recommendations').set('Authorization', secretariat).send({
-      commune: 'tam-thanh',
-      title: 'Second IT staff to the ward',
-      description: 'One officer covers 14 systems.',
-      category: 'staffing',
-    });
-    const id = raised.body.id as string;
-    await t.http().post(`/recommendations/${id}/accept`).set('Authorization', secretariat).send({}).expect(200);
-    await t
-      .http()
-      .post(`/recommendations/${id}/assign`)
-      .set('Authorization', secretariat)
-      .send({ department: 'home-affairs', dueInWorkingDays: 10 })
-      .expect(200);
+    const id = await raiseAccepted(t, { title: 'Second IT staff to the ward', category: 'staffing' });
+    await run(t, id, 'assign', await t.token({ role: 'secretariat' }), { department: 'home-affairs', dueInWorkingDays: 10 });
     return id;
   }
 
@@ -175,20 +164,8 @@ describe('working-day deadlines', () => {
     const t = await createTestApp({ now: '2026-02-13T10:00:00+07:00' });
     try {
       const secretariat = `Bearer ${await t.token({ role: 'secretariat' })}`;
-      const raised = await t.http().post('/recommendations').set('Authorization', secretariat).send({
-        commune: 'tam-thanh',
-        title: 'Repair the ward headquarters',
-        description: 'Roof leaks.',
-        category: 'headquarters',
-      });
-      const id = raised.body.id as string;
-      await t.http().post(`/recommendations/${id}/accept`).set('Authorization', secretariat).send({}).expect(200);
-      await t
-        .http()
-        .post(`/recommendations/${id}/assign`)
-        .set('Authorization', secretariat)
-        .send({ department: 'finance', dueInWorkingDays: 5 })
-        .expect(200);
+      const id = await raiseAccepted(t, { title: 'Repair the ward headquarters', category: 'headquarters' });
+      await run(t, id, 'assign', await t.token({ role: 'secretariat' }), { department: 'finance', dueInWorkingDays: 5 });
       const item = await t.http().get(`/recommendations/${id}`).set('Authorization', secretariat).expect(200);
       expect(item.body.assignment.dueAt).toBe('2026-02-27T23:59:59+07:00');
       const basis = item.body.assignment.dueBasis;

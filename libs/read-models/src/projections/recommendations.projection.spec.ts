@@ -17,6 +17,7 @@ import {
 import { ProjectionRunner } from '../projection-runner';
 import { openReadModelDb } from '../read-model-db';
 import type { Projection } from './projection';
+import type { RecommendationRow } from '../queries/list-recommendations';
 import { RecommendationsProjection } from './recommendations.projection';
 
 const HOME_AFFAIRS = 'home-affairs';
@@ -24,27 +25,13 @@ const FINANCE = 'finance';
 /** What read-model-db.ts stores in due_ms while an item has no due date (it sorts last by the index). */
 const NO_DUE_MS = Number.MAX_SAFE_INTEGER;
 
-interface Row {
-  id: string;
-  status: string;
-  commune: string;
-  working_group: number | null;
-  session_date: string | null;
-  category: string;
-  title: string;
-  raised_at: string;
-  raised_by: string;
-  department: string | null;
-  assignment_no: number | null;
-  assigned_at: string | null;
-  due_at: string | null;
-  due_ms: number;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
-  on_time: number | null;
-  revision: number;
+/** A row as stored: what the queries read, plus the projection's own bookkeeping. */
+type Row = RecommendationRow & {
   last_position: number;
-}
+  due_set_at: string | null;
+  reminders_sent: string;
+  escalation_level: number;
+};
 
 /** Every table of the read model, each ordered by its whole primary key. */
 const TABLES: Record<string, string> = {
