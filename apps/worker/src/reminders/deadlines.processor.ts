@@ -9,6 +9,7 @@ import { RecommendationStore } from '@app/recommendation-store';
 import { JobName, QueueName, type JobPayloads, type Notice } from '@app/reminders';
 import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
+import { KEEP_FINISHED } from './job-options';
 import { TypedProcessor, type Handlers } from './typed-processor';
 
 /** Jobs processed at once: their appends then share the event store's group commits. */
@@ -22,7 +23,7 @@ export const SYSTEM_ACTOR: Actor = { sub: 'system:reminders', name: 'Reminder sc
  * the same assignment and due date, does it record the event — with an id derived from the job,
  * so running a job twice records once — and then hands the notice to the notifier.
  */
-@Processor(QueueName.Deadlines, { concurrency: DEADLINES_CONCURRENCY })
+@Processor(QueueName.Deadlines, { concurrency: DEADLINES_CONCURRENCY, ...KEEP_FINISHED })
 export class DeadlinesProcessor extends TypedProcessor {
   readonly queueName = QueueName.Deadlines;
   readonly handlers: Handlers = {

@@ -5,10 +5,11 @@ import { listRecommendations, ReadModelReader } from '@app/read-models';
 import { JobName, QueueName } from '@app/reminders';
 import { Notifier } from './notifier';
 import { Reconciler } from './reconciler';
+import { KEEP_FINISHED } from './job-options';
 import { TypedProcessor, type Handlers } from './typed-processor';
 
 /** Periodic work: the reconcile pass, and the weekday-morning digest to each department. */
-@Processor(QueueName.Maintenance, { concurrency: 1 })
+@Processor(QueueName.Maintenance, { concurrency: 1, ...KEEP_FINISHED })
 export class MaintenanceProcessor extends TypedProcessor {
   readonly queueName = QueueName.Maintenance;
   readonly handlers: Handlers = {

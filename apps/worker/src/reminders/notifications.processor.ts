@@ -7,13 +7,14 @@ import { RecommendationStore } from '@app/recommendation-store';
 import { JobName, QueueName, type JobPayloads } from '@app/reminders';
 import { SYSTEM_ACTOR } from './deadlines.processor';
 import { Notifier } from './notifier';
+import { KEEP_FINISHED } from './job-options';
 import { TypedProcessor, type Handlers } from './typed-processor';
 
 /**
  * Delivers notices (webhook, email). A delivery that still fails after its last retry is
  * recorded on the item as NotificationFailed: never silently dropped.
  */
-@Processor(QueueName.Notifications, { concurrency: 10 })
+@Processor(QueueName.Notifications, { concurrency: 10, ...KEEP_FINISHED })
 export class NotificationsProcessor extends TypedProcessor {
   readonly queueName = QueueName.Notifications;
   readonly handlers: Handlers = {
