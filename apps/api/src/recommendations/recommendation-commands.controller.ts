@@ -1,12 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, Directory, type Clock } from '@app/common';
 import { deterministicUuid } from '@app/event-store';
 import type { Actor, RecommendationCommand } from '@app/recommendations';
-import { CurrentActor } from '../auth/current-actor.decorator';
+import { CommandExchange, type Exchange } from '../auth/command-exchange.decorator';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { DeadlineService } from './deadline.service';
 import { assertKnownCodes } from './directory-codes';
@@ -64,13 +63,8 @@ export class RecommendationCommandsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Raise a recommendation (secretariat; a commune for itself)' })
-  raise(
-    @Body() dto: RaiseRecommendationRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    return this.dispatch(null, 201, actor, req, res, (id, ctx, base) => {
+  raise(@Body() dto: RaiseRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
+    return this.dispatch(null, 201, exchange, (id, ctx, base) => {
       const command = {
         ...base,
         type: 'RaiseRecommendation' as const,
@@ -88,19 +82,11 @@ export class RecommendationCommandsController {
   @Post(':id/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a raised recommendation (secretariat)' })
-  accept(
-    @Param('id') id: string,
-    @Body() dto: AcceptRecommendationRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  accept(@Param('id') id: string, @Body() dto: AcceptRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) => new AcceptRecommendationCommand({ ...base, type: 'AcceptRecommendation', note: dto.note ?? null }, ctx),
     );
   }
@@ -108,19 +94,11 @@ export class RecommendationCommandsController {
   @Post(':id/decline')
   @HttpCode(200)
   @ApiOperation({ summary: 'Decline a raised recommendation (secretariat)' })
-  decline(
-    @Param('id') id: string,
-    @Body() dto: DeclineRecommendationRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  decline(@Param('id') id: string, @Body() dto: DeclineRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) => new DeclineRecommendationCommand({ ...base, type: 'DeclineRecommendation', reason: dto.reason }, ctx),
     );
   }
@@ -128,14 +106,8 @@ export class RecommendationCommandsController {
   @Post(':id/assign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign an accepted recommendation to a department with a due date (secretariat)' })
-  assign(
-    @Param('id') id: string,
-    @Body() dto: AssignRecommendationRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    return this.dispatch(id, 200, actor, req, res, (_, ctx, base) => {
+  assign(@Param('id') id: string, @Body() dto: AssignRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
+    return this.dispatch(id, 200, exchange, (_, ctx, base) => {
       const due = this.deadlines.due(dto, ctx.now);
       return new AssignRecommendationCommand(
         { ...base, type: 'AssignRecommendation', department: dto.department, due, instructions: dto.instructions ?? null },
@@ -147,19 +119,11 @@ export class RecommendationCommandsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an assignment (the assigned department)' })
-  acknowledge(
-    @Param('id') id: string,
-    @Body() _dto: AcknowledgeAssignmentRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  acknowledge(@Param('id') id: string, @Body() _dto: AcknowledgeAssignmentRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) => new AcknowledgeAssignmentCommand({ ...base, type: 'AcknowledgeAssignment' }, ctx),
     );
   }
@@ -167,19 +131,11 @@ export class RecommendationCommandsController {
   @Post(':id/progress')
   @HttpCode(200)
   @ApiOperation({ summary: 'Report progress (the assigned department)' })
-  progress(
-    @Param('id') id: string,
-    @Body() dto: ReportProgressRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  progress(@Param('id') id: string, @Body() dto: ReportProgressRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) => new ReportProgressCommand({ ...base, type: 'ReportProgress', note: dto.note }, ctx),
     );
   }
@@ -187,19 +143,11 @@ export class RecommendationCommandsController {
   @Post(':id/extension-request')
   @HttpCode(200)
   @ApiOperation({ summary: 'Ask for more time (the assigned department)' })
-  requestExtension(
-    @Param('id') id: string,
-    @Body() dto: RequestExtensionRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  requestExtension(@Param('id') id: string, @Body() dto: RequestExtensionRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) =>
         new RequestExtensionCommand(
           { ...base, type: 'RequestExtension', requestedDueAt: dto.requestedDueAt, reason: dto.reason },
@@ -211,19 +159,11 @@ export class RecommendationCommandsController {
   @Post(':id/extend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move the deadline later (secretariat, committee)' })
-  extend(
-    @Param('id') id: string,
-    @Body() dto: ExtendDeadlineRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  extend(@Param('id') id: string, @Body() dto: ExtendDeadlineRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) =>
         new ExtendDeadlineCommand(
           { ...base, type: 'ExtendDeadline', due: this.deadlines.due(dto, ctx.now), reason: dto.reason },
@@ -235,19 +175,11 @@ export class RecommendationCommandsController {
   @Post(':id/return')
   @HttpCode(200)
   @ApiOperation({ summary: "Return as outside the department's competence (the assigned department)" })
-  giveBack(
-    @Param('id') id: string,
-    @Body() dto: ReturnAssignmentRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  giveBack(@Param('id') id: string, @Body() dto: ReturnAssignmentRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) => new ReturnAssignmentCommand({ ...base, type: 'ReturnAssignment', reason: dto.reason }, ctx),
     );
   }
@@ -257,19 +189,11 @@ export class RecommendationCommandsController {
   @ApiOperation({
     summary: 'Resolve with a written response (the assigned department; the secretariat when answered on the spot)',
   })
-  resolve(
-    @Param('id') id: string,
-    @Body() dto: ResolveRecommendationRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  resolve(@Param('id') id: string, @Body() dto: ResolveRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) =>
         new ResolveRecommendationCommand({ ...base, type: 'ResolveRecommendation', resolution: dto.resolution }, ctx),
     );
@@ -278,19 +202,11 @@ export class RecommendationCommandsController {
   @Post(':id/reopen')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reopen a resolved recommendation with a new due date (committee, secretariat)' })
-  reopen(
-    @Param('id') id: string,
-    @Body() dto: ReopenRecommendationRequestDto,
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  reopen(@Param('id') id: string, @Body() dto: ReopenRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
     return this.dispatch(
       id,
       200,
-      actor,
-      req,
-      res,
+      exchange,
       (_, ctx, base) =>
         new ReopenRecommendationCommand(
           {
@@ -309,9 +225,7 @@ export class RecommendationCommandsController {
   private async dispatch(
     rawId: string | null,
     statusCode: number,
-    actor: Actor,
-    req: Request,
-    res: Response,
+    { actor, req, res }: Exchange,
     build: Build,
   ): Promise<CommandResult> {
     const id = rawId === null ? null : recommendationId(rawId);
