@@ -48,6 +48,7 @@ export async function replayUntil(store: EventStore, asOf: Date): Promise<Databa
   for (const p of projections) p.prepare(db);
   const applyBatch = db.transaction((events: RecordedEvent[]) => {
     for (const event of events) for (const p of projections) p.apply(event);
+    for (const p of projections) p.endBatch?.();
   });
   const limit = asOf.getTime();
   let batch: RecordedEvent[] = [];

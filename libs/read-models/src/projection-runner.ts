@@ -48,6 +48,7 @@ export class ProjectionRunner {
           projection.apply(event);
           this.options.afterApply?.(event);
         }
+        projection.endBatch?.();
       });
       const last = events[events.length - 1].position;
       projections.forEach((projection, i) => {

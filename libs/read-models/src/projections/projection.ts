@@ -11,4 +11,6 @@ export interface Projection {
   readonly version: number;
   prepare(db: Database.Database): void;
   apply(event: RecordedEvent): void;
+  /** Called after the last event of a batch, inside its transaction: writes anything deferred. */
+  endBatch?(): void;
 }

@@ -146,6 +146,10 @@ class FailingProjection implements Projection {
     if (this.applied === this.failOn) throw new Error(`apply failed on event ${event.position}`);
     this.inner.apply(event);
   }
+
+  endBatch(): void {
+    this.inner.endBatch?.();
+  }
 }
 
 describe('RecommendationsProjection on real SQLite files, fed by the ProjectionRunner', () => {

@@ -32,6 +32,8 @@ export class RecommendationsProjection implements Projection {
     Statement
   >;
 
+  private readonly touches = new Map<string, { id: string; position: number; revision: number }>();
+
   prepare(db: Database.Database): void {
     const guard = 'WHERE id = @id AND last_position < @position';
     this.s = {
@@ -161,13 +163,20 @@ export class RecommendationsProjection implements Projection {
       case 'ProgressReported':
       case 'ExtensionRequested':
       case 'NotificationFailed':
-        this.s.touch.run(at);
+        // Only revision and position change: one write per item per batch is enough.
+        this.touches.set(id, at);
         return;
       default: {
         const unhandled: never = event;
         return unhandled;
       }
     }
+  }
+
+  endBatch(): void {
+    // Guarded by position like every update, so a later event already written is never undone.
+    for (const at of this.touches.values()) this.s.touch.run(at);
+    this.touches.clear();
   }
 
   private isNewer(at: { id: string; position: number }): boolean {

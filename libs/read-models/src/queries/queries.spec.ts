@@ -59,6 +59,7 @@ class ReadModel {
           recordedAt: new Date(),
         });
       });
+      this.projection.endBatch();
     })();
     return this;
   }
