@@ -266,7 +266,7 @@ export class CrashRun {
         return Object.values(states).every((s) => s === 'completed' || s === 'failed') && states;
       },
       `the ${queue} jobs running at the kill to run again`,
-      { timeoutMs: 20_000, intervalMs: 200 },
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
   }
 
