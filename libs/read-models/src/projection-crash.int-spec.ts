@@ -11,6 +11,7 @@ import { HOUR, SESSION_AT, aRecommendation, commune, plus } from '../../recommen
 import { ProjectionRunner } from './projection-runner';
 import { openReadModelDb } from './read-model-db';
 import { createProjections, rebuildReadModels } from './rebuild';
+import { dumpReadModel } from './testing/dump-read-model';
 
 /**
  * ACCEPTANCE: kill the worker between an event and its checkpoint (a process stopped mid-batch)
@@ -19,19 +20,6 @@ import { createProjections, rebuildReadModels } from './rebuild';
 
 const BATCH = 500;
 const CHILD = 'test/support/projection-crash-child.ts';
-
-/** Every table of the read model, each ordered by its whole primary key. */
-const TABLES: Record<string, string> = {
-  projection_checkpoints: 'SELECT * FROM projection_checkpoints ORDER BY name',
-  recommendations: 'SELECT * FROM recommendations ORDER BY id',
-  recommendation_departments: 'SELECT * FROM recommendation_departments ORDER BY department, id',
-  resolutions: 'SELECT * FROM resolutions ORDER BY id, position',
-  recommendations_fts: 'SELECT rowid, id, title, description FROM recommendations_fts ORDER BY id, rowid',
-};
-
-function dump(db: Database.Database): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(TABLES).map(([table, sql]) => [table, db.prepare(sql).all()]));
-}
 
 function checkpointOf(db: Database.Database): number | undefined {
   return (
@@ -111,7 +99,7 @@ describe('projection crash: killed mid-batch, restarted, converges to a full reb
     const rebuilt = await rebuildReadModels(store, join(dir, 'rebuild'));
     expect(rebuilt.position).toBe(BigInt(head));
     const db = openReadModelDb(rebuilt.file);
-    reference = dump(db);
+    reference = dumpReadModel(db);
     db.close();
     expect(reference.recommendations).toHaveLength(220);
   });
@@ -156,8 +144,9 @@ describe('projection crash: killed mid-batch, restarted, converges to a full reb
       await restarted.catchUp();
       expect(restarted.position).toBe(BigInt(head));
 
-      const resumed = dump(db);
-      for (const table of Object.keys(TABLES)) expect({ table, rows: resumed[table] }).toEqual({ table, rows: reference[table] });
+      const resumed = dumpReadModel(db);
+      for (const table of Object.keys(reference))
+        expect({ table, rows: resumed[table] }).toEqual({ table, rows: reference[table] });
     } finally {
       db.close();
     }

@@ -19,6 +19,7 @@ import { openReadModelDb } from '../read-model-db';
 import type { Projection } from './projection';
 import type { RecommendationRow } from '../queries/list-recommendations';
 import { RecommendationsProjection } from './recommendations.projection';
+import { dumpReadModel } from '../testing/dump-read-model';
 
 const HOME_AFFAIRS = 'home-affairs';
 const FINANCE = 'finance';
@@ -32,19 +33,6 @@ type Row = RecommendationRow & {
   reminders_sent: string;
   escalation_level: number;
 };
-
-/** Every table of the read model, each ordered by its whole primary key. */
-const TABLES: Record<string, string> = {
-  projection_checkpoints: 'SELECT * FROM projection_checkpoints ORDER BY name',
-  recommendations: 'SELECT * FROM recommendations ORDER BY id',
-  recommendation_departments: 'SELECT * FROM recommendation_departments ORDER BY department, id',
-  resolutions: 'SELECT * FROM resolutions ORDER BY id, position',
-  recommendations_fts: 'SELECT rowid, id, title, description FROM recommendations_fts ORDER BY id, rowid',
-};
-
-function dump(db: Database.Database): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(TABLES).map(([table, sql]) => [table, db.prepare(sql).all()]));
-}
 
 /** A real event store file and a real read-model file in a temp dir, fed through the real runner. */
 class Harness {
@@ -509,7 +497,7 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
     );
     await h.project('rec-5', aRecommendation('rec-5').raisedBy(commune('na-sam'), { title: 'Lạng Sơn: nâng cấp đường' }).build());
     const head = Number(await h.store.headPosition());
-    const before = dump(h.db);
+    const before = dumpReadModel(h.db);
     expect(before.recommendations).toHaveLength(5);
     expect(before.resolutions).toHaveLength(3);
 
@@ -519,19 +507,19 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
     await again.catchUp();
 
     expect(again.position).toBe(BigInt(head));
-    expect(dump(h.db)).toEqual(before);
+    expect(dumpReadModel(h.db)).toEqual(before);
   });
 
   it('events of other streams (idempotency records) make no row but move the checkpoint', async () => {
     const [raised] = await h.project('rec-1', aRecommendation('rec-1').build());
-    const before = dump(h.db);
+    const before = dumpReadModel(h.db);
     const others = await h.record(`idempotency-${randomUUID()}`, [
       { type: 'IdempotentRequestRecorded', data: { key: 'k-1', status: 201, body: { id: 'rec-1' } } },
       { type: 'IdempotentRequestRecorded', data: { key: 'k-2', status: 201, body: { id: 'rec-1' } } },
     ]);
     await h.runner.catchUp();
 
-    const after = dump(h.db);
+    const after = dumpReadModel(h.db);
     expect(h.checkpoint()).toBe(Number(others[1]));
     expect(h.runner.position).toBe(others[1]);
     expect(Number(others[1])).toBeGreaterThan(Number(raised));
@@ -559,14 +547,14 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
 
     // A runner started afterwards resumes after the checkpoint and reaches what one clean pass gives.
     await h.newRunner().catchUp();
-    const resumed = dump(h.db);
+    const resumed = dumpReadModel(h.db);
     const clean = new Harness(mkdtempSync(join(tmpdir(), 'fut-projection-clean-')));
     try {
       for (let i = 1; i <= 4; i++)
         await clean.record(recommendationStream(`rec-${i}`), aRecommendation(`rec-${i}`).accepted().build());
       await clean.runner.catchUp();
       // Both logs hold the same events at the same positions, so the rows must be identical.
-      expect(resumed).toEqual(dump(clean.db));
+      expect(resumed).toEqual(dumpReadModel(clean.db));
     } finally {
       await clean.close();
       rmSync(clean.dir, { recursive: true, force: true });
