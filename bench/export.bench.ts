@@ -19,7 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { AuditSigner, exportLines, importLines, verifyLog, writeCheckpoint } from '../libs/audit/src';
 import { EventStreamRepository, SqliteEventStore, eventStoreFile } from '../libs/event-store/src';
-import { recommendationStream, type RecommendationEvent } from '../libs/recommendations/src';
+import { CURRENT_SCHEMA_VERSION, recommendationStream, type RecommendationEvent } from '../libs/recommendations/src';
 import { HOUR, SESSION_AT, aRecommendation, commune, plus } from '../libs/recommendations/src/testing/recommendation.builder';
 import { machine, printTable, type Row } from './bench-support';
 
@@ -59,7 +59,7 @@ function history(i: number, id: string): RecommendationEvent[] {
 }
 
 async function seed(store: SqliteEventStore, events: number): Promise<void> {
-  const repo = new EventStreamRepository(store);
+  const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   const items = Math.ceil(events / 10);
   const actor = { sub: 'secretariat-clerk', name: 'Secretariat clerk', role: 'secretariat' };
   let next = 0;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStreamRepository, SqliteEventStore } from '../libs/event-store/src';
 import { listRecommendations, openReadModelDb, rebuildReadModels, activeReadModelFile } from '../libs/read-models/src';
-import { recommendationStream, type Actor } from '../libs/recommendations/src';
+import { CURRENT_SCHEMA_VERSION, recommendationStream, type Actor } from '../libs/recommendations/src';
 import { machine, percentile, printTable, type Row } from './bench-support';
 
 const DEPARTMENTS = [
@@ -42,7 +42,7 @@ function arg(name: string, fallback: number): number {
  * hash chain, many appends in flight at once.
  */
 export async function seedOpenItems(store: SqliteEventStore, items: number, now: number, eventsPerItem = 10): Promise<void> {
-  const repo = new EventStreamRepository(store);
+  const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   const actor = { sub: 'bench', name: 'bench', role: 'secretariat' };
   const batch = 200;
   for (let start = 0; start < items; start += batch) {

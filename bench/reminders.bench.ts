@@ -23,10 +23,10 @@ import { join } from 'node:path';
 import { DeadlineJobs } from '../apps/worker/src/reminders/deadline-jobs';
 import { DEADLINES_CONCURRENCY, DeadlinesProcessor } from '../apps/worker/src/reminders/deadlines.processor';
 import { Notifier } from '../apps/worker/src/reminders/notifier';
-import { createLogger, Directory, loadConfig, systemClock } from '../libs/common/src';
+import { createLogger, Directory, loadConfig, provinceCalendar, systemClock } from '../libs/common/src';
 import { EventStreamRepository, SqliteEventStore } from '../libs/event-store/src';
-import { RecommendationStore } from '../libs/recommendation-store/src';
-import { recommendationStream } from '../libs/recommendations/src';
+import { createApplication } from '../libs/application/src';
+import { CURRENT_SCHEMA_VERSION, recommendationStream } from '../libs/recommendations/src';
 import { JobName, parseLeads, planDeadline, QueueName, type PlannedJob } from '../libs/reminders/src';
 import { formatNumber, machine, percentile, printTable, type Row } from './bench-support';
 
@@ -165,7 +165,7 @@ const actor = { sub: 'bench', name: 'bench', role: 'secretariat' };
 
 /** `count` assigned items (raise, accept, assign, hash-chained), due in a month or more; their deadlines. */
 async function seedAssigned(store: SqliteEventStore, count: number, now: number, directory: Directory): Promise<Deadline[]> {
-  const repo = new EventStreamRepository(store);
+  const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   const departments = directory.data.departments.map((d) => d.code);
   const communes = directory.data.communes.map((c) => c.code);
   const deadlines = futureDeadlines(count, now);
@@ -355,8 +355,10 @@ export async function benchReminders(scheduled: number, fired: number): Promise<
     const notifications = await openQueue(QueueName.Notifications); // nobody consumes it
     const notifier = new Notifier(notifications, config, directory);
     cleanups.push(() => notifier.onApplicationShutdown());
+    const application = createApplication(store, { directory, calendar: provinceCalendar(), clock: systemClock });
     const processor = new DeadlinesProcessor(
-      new RecommendationStore(store, systemClock),
+      application.commands,
+      application.streams,
       deadlineJobs,
       notifier,
       systemClock,

@@ -11,7 +11,7 @@ import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { createLogger, loadConfig, PinoNestLogger, systemClock, type AppConfig } from '@app/common';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { RecommendationStore } from '@app/recommendation-store';
+import { RecommendationCommands } from '@app/application';
 import { configureHttp } from '../../apps/api/src/configure-http';
 import { AppModule } from '../../apps/server/src/app.module';
 import { exited, spawnTs, waitForLine } from '../support/child-process';
@@ -243,8 +243,8 @@ describe('logs and error bodies in production (in-process, logger captured at tr
   });
 
   it('answers an internal error (a handler throwing a plain Error) with the bare error shape: no stack, path or inner message', async () => {
-    const store = app.get(RecommendationStore);
-    const spy = jest.spyOn(store, 'execute').mockRejectedValueOnce(new Error('boom at /srv/secret/path/handler.ts:12:3'));
+    const commands = app.get(RecommendationCommands);
+    const spy = jest.spyOn(commands, 'execute').mockRejectedValueOnce(new Error('boom at /srv/secret/path/handler.ts:12:3'));
     try {
       const res = await http()
         .post(`/recommendations/${itemId}/progress`)

@@ -5,8 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { parseDuration } from '@app/reminders';
-import type { AppConfig } from '@app/common';
+import { parseDuration, type AppConfig } from '@app/common';
 
 /**
  * Everything about the HTTP face that is not a route: security headers, CORS (off unless

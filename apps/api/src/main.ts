@@ -1,3 +1,6 @@
-import { bootstrap } from '../../server/src/bootstrap';
+import { startProcess } from '@app/runtime';
+import { ApiModule } from './api.module';
+import { configureHttp } from './configure-http';
 
-void bootstrap(['api']);
+/** `npm run start:api`: the HTTP role alone; a worker process runs the projections and reminders. */
+void startProcess({ roles: ['api'], modules: () => [ApiModule], http: configureHttp });

@@ -1,11 +1,8 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CoreModule, RedisModule, type AppConfig, type Clock } from '@app/common';
-import { AuditModule } from '@app/audit';
-import { EventStoreModule } from '@app/event-store';
-import { RecommendationStoreModule } from '@app/recommendation-store';
+import type { AppConfig, Clock } from '@app/common';
+import { PlatformModule } from '@app/runtime';
 import { ApiModule } from '../../api/src/api.module';
-import { ReferenceDataModule } from '../../api/src/reference/reference-data.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 export type Role = 'api' | 'worker';
@@ -17,24 +14,17 @@ export interface AppModuleOptions {
   clock?: Clock;
 }
 
-/** Composes the roles a process runs: the API, the worker, or both (the embedded default). */
-@Module({})
-export class AppModule {
-  static forRoot(options: AppModuleOptions): DynamicModule {
-    const roles: Array<Type | DynamicModule> = [];
-    if (options.roles.includes('api')) roles.push(ApiModule);
-    if (options.roles.includes('worker')) roles.push(WorkerModule.forRoot({ reminders: options.config.REMINDERS === 'on' }));
-    return {
-      module: AppModule,
-      imports: [
-        CoreModule.forRoot({ config: options.config, clock: options.clock, logger: options.logger }),
-        RedisModule,
-        EventStoreModule,
-        ReferenceDataModule,
-        RecommendationStoreModule,
-        AuditModule,
-        ...roles,
-      ],
-    };
-  }
+/** The role modules of a process; the composition root is the one place that knows every app. */
+export function roleModules(roles: Role[], config: AppConfig): Array<Type | DynamicModule> {
+  const modules: Array<Type | DynamicModule> = [];
+  if (roles.includes('api')) modules.push(ApiModule);
+  if (roles.includes('worker')) modules.push(WorkerModule.forRoot({ reminders: config.REMINDERS === 'on' }));
+  return modules;
 }
+
+/** Composes the roles a process runs: the API, the worker, or both (the embedded default). */
+export const AppModule = {
+  forRoot(options: AppModuleOptions): DynamicModule {
+    return PlatformModule.forRoot({ ...options, roles: roleModules(options.roles, options.config) });
+  },
+};

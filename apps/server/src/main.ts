@@ -1,3 +1,10 @@
-import { bootstrap } from './bootstrap';
+import { startProcess } from '@app/runtime';
+import { configureHttp } from '../../api/src/configure-http';
+import { roleModules } from './app.module';
 
-void bootstrap(['api', 'worker']);
+/** `npm start`: the API and the worker in one process, on the embedded store by default. */
+void startProcess({
+  roles: ['api', 'worker'],
+  modules: (config) => roleModules(['api', 'worker'], config),
+  http: configureHttp,
+});

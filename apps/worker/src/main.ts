@@ -1,3 +1,8 @@
-import { bootstrap } from '../../server/src/bootstrap';
+import { startProcess } from '@app/runtime';
+import { WorkerModule } from './worker.module';
 
-void bootstrap(['worker']);
+/** `npm run start:worker`: projections, reminders and checkpoints, without HTTP. */
+void startProcess({
+  roles: ['worker'],
+  modules: (config) => [WorkerModule.forRoot({ reminders: config.REMINDERS === 'on' })],
+});

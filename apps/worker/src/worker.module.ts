@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { CheckpointWorker } from './audit/checkpoint.worker';
 import { ProjectionWorker } from './projections/projection.worker';
 import { RemindersModule } from './reminders/reminders.module';
@@ -10,7 +9,7 @@ export class WorkerModule {
   static forRoot(options: { reminders: boolean }): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CqrsModule, ...(options.reminders ? [RemindersModule] : [])],
+      imports: options.reminders ? [RemindersModule] : [],
       providers: [ProjectionWorker, CheckpointWorker],
       exports: [ProjectionWorker],
     };

@@ -4,6 +4,9 @@ import { EMPTY_ROOT, nextRoot } from './root-hash';
 import type { AuditSigner, CheckpointClaim } from './signing-key';
 import { CHECKPOINT_EVENT, CHECKPOINT_STREAM } from './verify-log';
 
+/** Schema of the AuditCheckpoint event; it has not changed since checkpoints were first written. */
+const CHECKPOINT_SCHEMA_VERSION = 2;
+
 export interface CheckpointResult extends CheckpointClaim {
   signature: string;
   keyFingerprint: string;
@@ -21,7 +24,7 @@ export async function writeCheckpoint(
   actor: Record<string, unknown>,
   now: Date,
 ): Promise<CheckpointResult | null> {
-  const repository = new EventStreamRepository(store);
+  const repository = new EventStreamRepository(store, CHECKPOINT_SCHEMA_VERSION);
   const previous = await repository.load(CHECKPOINT_STREAM);
   const last = previous.events[previous.events.length - 1];
   let root = EMPTY_ROOT;

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { EventStreamRepository, SqliteEventStore, eventStoreFile, type EventContext, type RecordedEvent } from '@app/event-store';
 import { rebuildReadModels } from '@app/read-models';
-import { recommendationStream, type RecommendationEvent } from '@app/recommendations';
+import { CURRENT_SCHEMA_VERSION, recommendationStream, type RecommendationEvent } from '@app/recommendations';
 import {
   HOUR,
   SESSION_AT,
@@ -63,7 +63,7 @@ function contextAt(occurredAt: string, idempotencyKey?: string): EventContext {
 
 /** Step by step, every item of a step in flight at once; an idempotency record per step, as the API writes them. */
 async function writeSteps(store: SqliteEventStore, items: Item[], from: number, to: number): Promise<void> {
-  const repo = new EventStreamRepository(store);
+  const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   for (let step = from; step < to; step++) {
     const due = items.filter((item) => item.events.length > step);
     const key = `idem-${step}`;

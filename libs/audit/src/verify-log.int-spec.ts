@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStreamRepository, SqliteEventStore, eventHash, genesisHash, type EventContext } from '@app/event-store';
-import { recommendationStream, type RecommendationEvent } from '@app/recommendations';
+import { CURRENT_SCHEMA_VERSION, recommendationStream, type RecommendationEvent } from '@app/recommendations';
 import {
   HOUR,
   SESSION_AT,
@@ -61,7 +61,7 @@ function contextAt(occurredAt: string): EventContext {
 
 /** Writes steps [from, to) of every item, one event per append, all items of a step in flight together. */
 async function writeSteps(store: SqliteEventStore, items: Item[], from: number, to: number): Promise<void> {
-  const repo = new EventStreamRepository(store);
+  const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   for (let step = from; step < to; step++) {
     await Promise.all(
       items
@@ -349,7 +349,7 @@ describe('verifyLog on a real SQLite log', () => {
       const intruder = new AuditSigner(generateKeyPairSync('ed25519').privateKey);
       await withStore(file, async (store) => {
         // Something new, so that there is a log to checkpoint, then the forged checkpoint.
-        const repo = new EventStreamRepository(store);
+        const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
         const stream = recommendationStream('forgery-cover');
         await repo.append(stream, await repo.load(stream), aRecommendation('forgery-cover').build(), contextAt(SESSION_AT));
         const forged = await writeCheckpoint(store, intruder, { sub: 'intruder', role: 'system' }, new Date());

@@ -9,3 +9,5 @@ export * from './directory/directory';
 export * from './calendar';
 export * from './auth/mint-token';
 export * from './keyed-mutex';
+export * from './duration';
+export * from './reference/reference-data.module';

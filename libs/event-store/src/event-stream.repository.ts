@@ -3,9 +3,6 @@ import { eventHash, genesisHash } from './chain/hash-chain';
 import { StreamNotFoundError } from './event-store.errors';
 import type { AppendResult, EventStore, JsonObject, RecordedEvent } from './event-store.port';
 
-/** Schema version written in every new event's metadata; readers upcast older ones. */
-export const SCHEMA_VERSION = 2;
-
 /** Who and what caused the events of one command; written into each event's metadata. */
 export interface EventContext {
   actor: JsonObject;
@@ -28,7 +25,14 @@ export interface LoadedStream {
  * caller folds the events and decides what to append.
  */
 export class EventStreamRepository {
-  constructor(private readonly store: EventStore) {}
+  /**
+   * @param schemaVersion written in every new event's metadata; the owner of the stream's schema
+   *   (the domain, for recommendations) names it, and its readers upcast older events.
+   */
+  constructor(
+    private readonly store: EventStore,
+    private readonly schemaVersion: number,
+  ) {}
 
   async load(stream: string): Promise<LoadedStream> {
     try {
@@ -60,7 +64,7 @@ export class EventStreamRepository {
         correlationId: context.correlationId,
         causationId: context.causationId,
         ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
-        schemaVersion: SCHEMA_VERSION,
+        schemaVersion: this.schemaVersion,
         prevHash,
       };
       const hash = eventHash(prevHash, event.type, event.data, metadata);

@@ -5,7 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStreamRepository, SqliteEventStore } from '@app/event-store';
-import { RECOMMENDATION_STREAM_PREFIX, recommendationStream, type RecommendationEvent } from '@app/recommendations';
+import {
+  CURRENT_SCHEMA_VERSION,
+  RECOMMENDATION_STREAM_PREFIX,
+  recommendationStream,
+  type RecommendationEvent,
+} from '@app/recommendations';
 import { spawnTs } from '../../../test/support/child-process';
 import { HOUR, SESSION_AT, aRecommendation, commune, plus } from '../../recommendations/src/testing/recommendation.builder';
 import { ProjectionRunner } from './projection-runner';
@@ -64,7 +69,7 @@ describe('projection crash: killed mid-batch, restarted, converges to a full reb
     dir = mkdtempSync(join(tmpdir(), 'fut-projection-crash-'));
     eventsFile = join(dir, 'events.sqlite');
     store = new SqliteEventStore({ file: eventsFile, synchronous: 'NORMAL' });
-    const repo = new EventStreamRepository(store);
+    const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
 
     // 200 lifecycles of 10 events and 20 short ones, interleaved step by step so that every
     // batch touches many items; an idempotency record now and then, which the projection ignores.

@@ -145,23 +145,6 @@ export type RecommendationEvent =
 
 export type RecommendationEventType = RecommendationEvent['type'];
 
-export const RECOMMENDATION_EVENT_TYPES: readonly RecommendationEventType[] = [
-  'RecommendationRaised',
-  'RecommendationAccepted',
-  'RecommendationDeclined',
-  'RecommendationAssigned',
-  'AssignmentAcknowledged',
-  'ProgressReported',
-  'ExtensionRequested',
-  'DeadlineExtended',
-  'AssignmentReturned',
-  'RecommendationResolved',
-  'RecommendationReopened',
-  'ReminderSent',
-  'DeadlineEscalated',
-  'NotificationFailed',
-];
-
 /** Stream of one recommendation. */
 export const recommendationStream = (id: string) => `recommendation-${id}`;
 export const RECOMMENDATION_STREAM_PREFIX = 'recommendation-';

@@ -4,6 +4,7 @@ export * from './events';
 export * from './errors';
 export * from './state';
 export * from './rules';
+export * from './read-scope';
 export { decide } from './decide';
 export { evolve, fold, reminderKey } from './evolve';
 export * from './view';

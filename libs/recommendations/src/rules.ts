@@ -1,10 +1,11 @@
 import type { Actor, Role } from './actor';
 import type { RecommendationCommand, RecommendationCommandType } from './commands';
 import { DomainError, ErrorCodes } from './errors';
+import { readScopeOf, scopeAdmits } from './read-scope';
 import type { Raised, RecommendationState, RecommendationStatus } from './state';
 
 /** Who may issue each command at all (API.md's "who" column). */
-export const ALLOWED_ROLES: Record<RecommendationCommandType, readonly Role[]> = {
+export const ALLOWED_ROLES = {
   RaiseRecommendation: ['secretariat', 'commune'],
   AcceptRecommendation: ['secretariat'],
   DeclineRecommendation: ['secretariat'],
@@ -19,7 +20,20 @@ export const ALLOWED_ROLES: Record<RecommendationCommandType, readonly Role[]> =
   SendReminder: ['system'],
   EscalateDeadline: ['system'],
   RecordNotificationFailure: ['system'],
-};
+} as const satisfies Record<RecommendationCommandType, readonly Role[]>;
+
+/** Commands only the service itself issues (reminders, escalations, delivery outcomes): no route, no import. */
+export type SystemCommandType = {
+  [T in RecommendationCommandType]: (typeof ALLOWED_ROLES)[T] extends readonly ['system'] ? T : never;
+}[RecommendationCommandType];
+
+/** Commands a person (or another system on their behalf) issues: each has a way in over HTTP. */
+export type UserCommandType = Exclude<RecommendationCommandType, SystemCommandType>;
+
+/** The user commands, as a list: a start-up check compares it with the routes that exist. */
+export const USER_COMMAND_TYPES = (Object.keys(ALLOWED_ROLES) as RecommendationCommandType[]).filter(
+  (type): type is UserCommandType => !(ALLOWED_ROLES[type] as readonly Role[]).includes('system'),
+);
 
 /** The statuses each command may start from (API.md's "from" column). */
 export const ALLOWED_FROM: Record<RecommendationCommandType, readonly RecommendationStatus[]> = {
@@ -40,7 +54,7 @@ export const ALLOWED_FROM: Record<RecommendationCommandType, readonly Recommenda
 };
 
 export function roleMayIssueCommand(command: RecommendationCommand): void {
-  if (!ALLOWED_ROLES[command.type].includes(command.actor.role)) {
+  if (!(ALLOWED_ROLES[command.type] as readonly Role[]).includes(command.actor.role)) {
     throw new DomainError(ErrorCodes.roleNotAllowed, 'forbidden', `role ${command.actor.role} may not ${describe(command.type)}`);
   }
 }
@@ -64,10 +78,8 @@ export function recommendationMustBeNew(state: RecommendationState, id: string):
 
 /** Outside a caller's scope an item does not exist for them: departments see what they hold or held, communes their own. */
 export function itemMustBeInCallerScope(state: Raised, actor: Actor): void {
-  const outside =
-    (actor.role === 'department' && (!actor.department || !state.departmentsHeld.includes(actor.department))) ||
-    (actor.role === 'commune' && actor.commune !== state.commune);
-  if (outside) throw new DomainError(ErrorCodes.notFound, 'not_found', `recommendation ${state.id} not found`);
+  if (!scopeAdmits(readScopeOf(actor), state))
+    throw new DomainError(ErrorCodes.notFound, 'not_found', `recommendation ${state.id} not found`);
 }
 
 export function transitionMustBeAllowed(status: RecommendationStatus, type: RecommendationCommandType): void {

@@ -1,4 +1,4 @@
-import ms from 'ms';
+import { parseDuration } from '@app/common';
 import { escalationJobId, JobName, reminderJobId, type JobPayloads } from './jobs';
 
 export interface Lead {
@@ -13,12 +13,8 @@ export function parseLeads(text: string): Lead[] {
     .split(',')
     .map((label) => label.trim())
     .filter(Boolean)
-    .map((label) => ({ label, ms: ms(label as ms.StringValue) }))
+    .map((label) => ({ label, ms: parseDuration(label) }))
     .sort((a, b) => b.ms - a.ms);
-}
-
-export function parseDuration(text: string): number {
-  return ms(text as ms.StringValue);
 }
 
 /** One due date of one assignment, and when it was set. */

@@ -3,13 +3,18 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { LOGGER } from '@app/common';
-import { ConcurrencyError, StoreUnavailableError, InvalidAppendError } from '@app/event-store';
-import { DomainError, type DomainErrorKind } from '@app/recommendations';
+import { asApplicationError, type ErrorKind } from '@app/application';
 import { InvalidCursorError } from '@app/read-models';
-import { ConcurrentUpdateError, StaleRevisionError } from '@app/recommendation-store';
-import { IdempotencyKeyReusedError, UnknownCodeError } from './api-errors';
 
-const KIND_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+/** The one table from the application's error kinds to HTTP statuses. */
+const KIND_STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  stale: 412,
+  unavailable: 503,
+};
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'VALIDATION.FAILED',
@@ -51,17 +56,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): [number, string, string] {
-    if (exception instanceof DomainError) return [KIND_STATUS[exception.kind], exception.code, exception.message];
-    if (exception instanceof StaleRevisionError) return [412, exception.code, exception.message];
-    if (exception instanceof UnknownCodeError || exception instanceof InvalidCursorError)
-      return [400, exception.code, exception.message];
-    if (exception instanceof IdempotencyKeyReusedError) return [409, exception.code, exception.message];
-    if (exception instanceof ConcurrentUpdateError) return [409, exception.code, exception.message];
-    if (exception instanceof ConcurrencyError)
-      return [409, 'RECOMMENDATION.CONCURRENT_UPDATE', 'the item changed meanwhile; try again'];
-    if (exception instanceof InvalidAppendError) return [409, exception.code, exception.message];
-    if (exception instanceof StoreUnavailableError)
-      return [503, exception.code, 'the event store is unavailable; nothing was recorded'];
+    const known = asApplicationError(exception);
+    if (known) return [KIND_STATUS[known.kind], known.code, known.message];
+    if (exception instanceof InvalidCursorError) return [400, exception.code, exception.message];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Body-parser errors reach filters wrapped, with the original as the cause.

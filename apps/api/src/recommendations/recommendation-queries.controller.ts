@@ -7,7 +7,7 @@ import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { GetHistoryQuery } from './get-history/get-history.query';
 import { GetRecommendationQuery } from './get-recommendation/get-recommendation.query';
-import { recommendationId } from './request-context';
+import { knownIdForm } from '@app/application';
 
 /** Reads of one recommendation, always current: folded from its own stream. */
 @ApiTags('recommendations')
@@ -25,7 +25,7 @@ export class RecommendationQueriesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const view = await this.queryBus.execute<GetRecommendationQuery, RecommendationView>(
-      new GetRecommendationQuery(recommendationId(id), actor, parseTime(asOf)),
+      new GetRecommendationQuery(knownIdForm(id), actor, parseTime(asOf)),
     );
     res.setHeader('ETag', `"${view.revision}"`);
     return view;
@@ -35,7 +35,7 @@ export class RecommendationQueriesController {
   @Roles('auditor', 'committee', 'secretariat', 'department')
   async history(@Param('id') id: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     const history = await this.queryBus.execute<GetHistoryQuery, { revision: number }>(
-      new GetHistoryQuery(recommendationId(id), actor),
+      new GetHistoryQuery(knownIdForm(id), actor),
     );
     res.setHeader('ETag', `"${history.revision}"`);
     return history;

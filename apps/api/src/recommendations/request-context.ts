@@ -1,16 +1,6 @@
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, NotFoundException } from '@nestjs/common';
-import type { Actor } from '@app/recommendations';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An id that is not a UUID names no recommendation: 404, like any unknown id. */
-export function recommendationId(id: string): string {
-  if (!UUID.test(id))
-    throw new NotFoundException({ code: 'RECOMMENDATION.NOT_FOUND', message: `recommendation ${id} not found` });
-  return id.toLowerCase();
-}
+import { BadRequestException } from '@nestjs/common';
 
 /** `If-Match: "3"` (also W/"3" or 3) → 3; absent → null. */
 export function parseIfMatch(header: string | undefined): number | null {
@@ -24,8 +14,4 @@ export function parseIfMatch(header: string | undefined): number | null {
 export function correlationId(request: Request): string {
   const given = request.headers['x-correlation-id'];
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-}
-
-export function actorMetadata(actor: Actor): Record<string, unknown> {
-  return { ...actor };
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditSigner, writeCheckpoint } from '@app/audit';
-import { AppConfig, CLOCK, LOGGER, type Clock } from '@app/common';
+import { AppConfig, CLOCK, LOGGER, parseDuration, type Clock } from '@app/common';
 import { ConcurrencyError, EVENT_STORE, type EventStore } from '@app/event-store';
-import { parseDuration } from '@app/reminders';
 
 /** Signs a checkpoint of the log every AUDIT_CHECKPOINT_EVERY, when something happened since the last one. */
 @Injectable()

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { AppConfig, LOGGER } from '@app/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
 import {
   activeReadModelFile,
   createProjections,
@@ -12,11 +11,6 @@ import {
   ProjectionRunner,
   rebuildReadModels,
 } from '@app/read-models';
-
-/** Published on the EventBus after a batch is projected, for in-process reactions only. */
-export class EventProjected {
-  constructor(readonly event: RecordedEvent) {}
-}
 
 /**
  * Runs the projections in the worker role: catches up from the stored checkpoint, follows the log,
@@ -35,7 +29,6 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly eventBus: EventBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,7 +58,6 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     this.file = file;
     this.runner = new ProjectionRunner(this.store, this.db, createProjections(), {
       onError: (error) => this.logger.error({ err: error }, 'projection stopped'),
-      afterApply: (event) => this.eventBus.publish(new EventProjected(event)),
     });
     this.runner.start();
     this.logger.info({ file, position: Number(this.runner.position) }, 'projections started');

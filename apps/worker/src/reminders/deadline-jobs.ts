@@ -1,11 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig, CLOCK, type Clock } from '@app/common';
+import { AppConfig, CLOCK, parseDuration, type Clock } from '@app/common';
 import {
   escalationJobId,
   nextEscalation,
-  parseDuration,
   parseLeads,
   planDeadline,
   QueueName,

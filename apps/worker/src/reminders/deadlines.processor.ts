@@ -4,8 +4,8 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
 import { deterministicUuid } from '@app/event-store';
-import { DomainError, ErrorCodes, type Actor, type RecommendationCommand } from '@app/recommendations';
-import { RecommendationStore } from '@app/recommendation-store';
+import { RecommendationCommands, RecommendationStream, type CommandInput } from '@app/application';
+import { DomainError, ErrorCodes, type Actor } from '@app/recommendations';
 import { JobName, QueueName, type JobPayloads, type Notice } from '@app/reminders';
 import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
@@ -32,7 +32,8 @@ export class DeadlinesProcessor extends TypedProcessor {
   };
 
   constructor(
-    private readonly recommendations: RecommendationStore,
+    private readonly commands: RecommendationCommands,
+    private readonly streams: RecommendationStream,
     private readonly jobs: DeadlineJobs,
     private readonly notifier: Notifier,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -47,11 +48,9 @@ export class DeadlinesProcessor extends TypedProcessor {
     const target = await this.current(recommendationId, assignmentNo, dueAt);
     if (!target) return 'stale';
     const channels = this.notifier.channelsFor(target.department);
-    const command: RecommendationCommand = {
+    const command: CommandInput = {
       type: 'SendReminder',
       recommendationId,
-      actor: SYSTEM_ACTOR,
-      now: this.clock.now().toISOString(),
       assignmentNo,
       lead,
       dueAt: target.dueAt,
@@ -70,16 +69,14 @@ export class DeadlinesProcessor extends TypedProcessor {
     const now = this.clock.now();
     // A delayed job may wake a moment early; the domain refuses to escalate before the due date.
     if (now.getTime() < Date.parse(dueAt)) throw new Error(`escalation ${level} woke before the due date ${dueAt}`);
-    const command: RecommendationCommand = {
+    const command: CommandInput = {
       type: 'EscalateDeadline',
       recommendationId,
-      actor: SYSTEM_ACTOR,
-      now: now.toISOString(),
       assignmentNo,
       level,
       dueAt: target.dueAt,
     };
-    if (!(await this.record(command, job, seed))) return 'stale';
+    if (!(await this.record(command, job, seed, now))) return 'stale';
     const daysOverdue = Math.floor((now.getTime() - Date.parse(dueAt)) / 86_400_000);
     await this.notifier.enqueue(
       this.notice('DeadlineEscalated', seed, target, { level, daysOverdue }),
@@ -92,7 +89,7 @@ export class DeadlinesProcessor extends TypedProcessor {
 
   /** The item's current assignment if the job still applies to it. */
   private async current(id: string, assignmentNo: number, dueAt: string) {
-    const { state } = await this.recommendations.streams.current(id);
+    const { state } = await this.streams.current(id);
     if (state.status !== 'assigned') return null;
     const a = state.assignment;
     if (a.assignmentNo !== assignmentNo || Date.parse(a.dueAt) !== Date.parse(dueAt)) return null;
@@ -100,12 +97,12 @@ export class DeadlinesProcessor extends TypedProcessor {
   }
 
   /** Records the event once; false when the domain finds the notice stale (already sent, moved). */
-  private async record(command: RecommendationCommand, job: Job, seed: string): Promise<boolean> {
+  private async record(command: CommandInput, job: Job, seed: string, now?: Date): Promise<boolean> {
     try {
-      await this.recommendations.execute(command, {
+      await this.commands.execute(command, SYSTEM_ACTOR, {
+        now,
         correlationId: String(job.id),
         causationId: String(job.id),
-        ifMatch: null,
         idSeed: seed,
       });
       return true;

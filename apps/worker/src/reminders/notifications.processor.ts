@@ -2,8 +2,8 @@ import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { CLOCK, LOGGER, type Clock } from '@app/common';
-import { RecommendationStore } from '@app/recommendation-store';
+import { LOGGER } from '@app/common';
+import { RecommendationCommands } from '@app/application';
 import { JobName, QueueName, type JobPayloads } from '@app/reminders';
 import { SYSTEM_ACTOR } from './deadlines.processor';
 import { Notifier } from './notifier';
@@ -26,8 +26,7 @@ export class NotificationsProcessor extends TypedProcessor {
 
   constructor(
     private readonly notifier: Notifier,
-    private readonly recommendations: RecommendationStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: RecommendationCommands,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     super();
@@ -39,19 +38,18 @@ export class NotificationsProcessor extends TypedProcessor {
     const { channel, notice, assignmentNo } = job.data;
     this.logger.warn({ job: job.id, channel, error: error.message }, 'notification failed after every retry');
     if (!notice.recommendation || assignmentNo === null) return;
-    await this.recommendations
+    await this.commands
       .execute(
         {
           type: 'RecordNotificationFailure',
           recommendationId: notice.recommendation.id,
-          actor: SYSTEM_ACTOR,
-          now: this.clock.now().toISOString(),
           assignmentNo,
           channel,
           notice: notice.kind,
           error: error.message.slice(0, 500),
         },
-        { correlationId: String(job.id), causationId: notice.eventId, ifMatch: null, idSeed: `notification-failed-${job.id}` },
+        SYSTEM_ACTOR,
+        { correlationId: String(job.id), causationId: notice.eventId, idSeed: `notification-failed-${job.id}` },
       )
       .catch((failure: unknown) => this.logger.error({ err: failure, job: job.id }, 'could not record the failed notification'));
   }

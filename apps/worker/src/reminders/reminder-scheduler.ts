@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig, LOGGER } from '@app/common';
 import { EVENT_STORE, type EventStore, type EventSubscription, type RecordedEvent } from '@app/event-store';
 import { RECOMMENDATION_STREAM_PREFIX, upcastStored } from '@app/recommendations';
-import { RecommendationStore } from '@app/recommendation-store';
+import { RecommendationStream } from '@app/application';
 import { DeadlineJobs } from './deadline-jobs';
 import { WorkerState } from './worker-state';
 
@@ -26,7 +26,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly jobs: DeadlineJobs,
-    private readonly recommendations: RecommendationStore,
+    private readonly streams: RecommendationStream,
     @Inject(AppConfig) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -104,14 +104,27 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
       case 'RecommendationResolved':
         if (event.data.assignmentNo !== null) await this.removeStale(recommendationId, event.data.assignmentNo);
         return;
-      default:
+      // No deadline moves with these; each is listed so that a new event type must be decided on here.
+      case 'RecommendationRaised':
+      case 'RecommendationAccepted':
+      case 'RecommendationDeclined':
+      case 'AssignmentAcknowledged':
+      case 'ProgressReported':
+      case 'ExtensionRequested':
+      case 'ReminderSent':
+      case 'DeadlineEscalated':
+      case 'NotificationFailed':
         return;
+      default: {
+        const unhandled: never = event;
+        throw new Error(`the reminder scheduler does not know ${(unhandled as { type: string }).type}`);
+      }
     }
   }
 
   /** Removes an assignment's reminders and every escalation level it may have reached. */
   private async removeStale(recommendationId: string, assignmentNo: number): Promise<void> {
-    const { events } = await this.recommendations.load(recommendationId);
+    const { events } = await this.streams.load(recommendationId);
     const escalations = events.filter((e) => e.type === 'DeadlineEscalated' && e.data.assignmentNo === assignmentNo).length;
     await this.jobs.removeAssignment(recommendationId, assignmentNo, escalations);
   }

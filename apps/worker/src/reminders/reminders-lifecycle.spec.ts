@@ -41,8 +41,8 @@ describe('assertEveryJobHandled', () => {
     const config = { DATA_DIR: '/nonexistent' } as never;
     expect(() =>
       assertEveryJobHandled([
-        new DeadlinesProcessor(none, none, none, none, none),
-        new NotificationsProcessor(none, none, none, none),
+        new DeadlinesProcessor(none, none, none, none, none, none),
+        new NotificationsProcessor(none, none, none),
         new MaintenanceProcessor(none, none, none, config, none),
       ]),
     ).not.toThrow();

@@ -3,8 +3,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { AppConfig, LOGGER, REDIS } from '@app/common';
-import { JOB_QUEUE, JobName, parseDuration, QueueName } from '@app/reminders';
+import { AppConfig, LOGGER, parseDuration, REDIS } from '@app/common';
+import { JOB_QUEUE, JobName, QueueName } from '@app/reminders';
 import { DeadlinesProcessor } from './deadlines.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { NotificationsProcessor } from './notifications.processor';

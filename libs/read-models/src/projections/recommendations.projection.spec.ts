@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStreamRepository, SqliteEventStore, type RecordedEvent } from '@app/event-store';
-import { recommendationStream, type RecommendationEvent } from '@app/recommendations';
+import { CURRENT_SCHEMA_VERSION, recommendationStream, type RecommendationEvent } from '@app/recommendations';
 import {
   DAY,
   DUE_AT,
@@ -44,7 +44,7 @@ class Harness {
   constructor(readonly dir: string) {
     this.store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL', pollIntervalMs: 10 });
     this.db = openReadModelDb(join(dir, 'read-models.sqlite'));
-    this.repo = new EventStreamRepository(this.store);
+    this.repo = new EventStreamRepository(this.store, CURRENT_SCHEMA_VERSION);
     this.runner = this.newRunner();
   }
 

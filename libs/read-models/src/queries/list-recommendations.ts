@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Actor } from '@app/recommendations';
+import { readScopeOf, type Actor } from '@app/recommendations';
 import { foldForSearch } from './search-text';
 
 export interface ListFilters {
@@ -81,19 +81,33 @@ export function toListItem(row: RecommendationRow, nowMs: number): ListItem {
   };
 }
 
-/** The SQL condition and parameters that limit rows to what the caller may see (API.md's scope rules). */
+/**
+ * The SQL condition and parameters that limit rows to what the caller may see: the domain's read
+ * scope (`readScopeOf`), the same one a single item's read checks, turned into SQL.
+ */
 export function scopeCondition(
   actor: Actor,
   filters: { department?: string } = {},
 ): { sql: string; params: Record<string, unknown> } {
-  if (actor.role === 'department') {
-    // Items assigned to the caller now are in scope by definition: the inbox needs no lookup.
-    if (filters.department !== undefined && filters.department === actor.department) return { sql: '1 = 1', params: {} };
-    const held = 'EXISTS (SELECT 1 FROM recommendation_departments h WHERE h.department = @scopeDepartment AND h.id = r.id)';
-    return { sql: held, params: { scopeDepartment: actor.department } };
+  const scope = readScopeOf(actor);
+  switch (scope.kind) {
+    case 'everything':
+      return { sql: '1 = 1', params: {} };
+    case 'held-by-department': {
+      // Items assigned to the caller now are in scope by definition: the inbox needs no lookup.
+      if (filters.department !== undefined && filters.department === scope.department) return { sql: '1 = 1', params: {} };
+      const held = 'EXISTS (SELECT 1 FROM recommendation_departments h WHERE h.department = @scopeDepartment AND h.id = r.id)';
+      return { sql: held, params: { scopeDepartment: scope.department } };
+    }
+    case 'raised-by-commune':
+      return { sql: 'r.commune = @scopeCommune', params: { scopeCommune: scope.commune } };
+    case 'nothing':
+      return { sql: '0 = 1', params: {} };
+    default: {
+      const unknownScope: never = scope;
+      throw new Error(`unknown read scope ${JSON.stringify(unknownScope)}`);
+    }
   }
-  if (actor.role === 'commune') return { sql: 'r.commune = @scopeCommune', params: { scopeCommune: actor.commune } };
-  return { sql: '1 = 1', params: {} };
 }
 
 /** Full-text terms, each quoted, so that user input is never FTS5 syntax. */

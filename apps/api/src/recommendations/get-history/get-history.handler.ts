@@ -1,5 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { RecommendationStore } from '@app/recommendation-store';
+import { RecommendationStream } from '@app/application';
 import { visibleTo } from '../get-recommendation/read-scope';
 import { GetHistoryQuery, type HistoryEntry } from './get-history.query';
 
@@ -8,7 +8,7 @@ export class GetHistoryHandler implements IQueryHandler<
   GetHistoryQuery,
   { id: string; revision: number; events: HistoryEntry[] }
 > {
-  constructor(private readonly streams: RecommendationStore) {}
+  constructor(private readonly streams: RecommendationStream) {}
 
   async execute({ id, actor }: GetHistoryQuery) {
     const loaded = await this.streams.load(id);

@@ -2,14 +2,14 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/common';
 import { toView, type RecommendationView } from '@app/recommendations';
-import { RecommendationStore } from '@app/recommendation-store';
+import { RecommendationStream } from '@app/application';
 import { GetRecommendationQuery } from './get-recommendation.query';
 import { visibleTo } from './read-scope';
 
 @QueryHandler(GetRecommendationQuery)
 export class GetRecommendationHandler implements IQueryHandler<GetRecommendationQuery, RecommendationView> {
   constructor(
-    private readonly streams: RecommendationStore,
+    private readonly streams: RecommendationStream,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

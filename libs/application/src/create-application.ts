@@ -1,0 +1,26 @@
+import type { Clock, Directory, WorkingCalendar } from '@app/common';
+import type { EventStore } from '@app/event-store';
+import { CommandExecutor } from './command-executor';
+import { IdempotentRequests } from './idempotent-requests';
+import { RecommendationCommands } from './recommendation-commands';
+import { RecommendationStream } from './recommendation-stream';
+
+/** The application layer's parts over one event store: what a process, a test or a benchmark uses. */
+export interface Application {
+  streams: RecommendationStream;
+  commands: RecommendationCommands;
+  idempotency: IdempotentRequests;
+}
+
+export function createApplication(
+  store: EventStore,
+  deps: { directory: Directory; calendar: WorkingCalendar; clock: Clock },
+): Application {
+  const streams = new RecommendationStream(store);
+  const executor = new CommandExecutor(streams, deps.clock);
+  return {
+    streams,
+    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock),
+    idempotency: new IdempotentRequests(store),
+  };
+}

@@ -1,0 +1,17 @@
+import type { Directory } from '@app/common';
+import type { RecommendationCommand } from '@app/recommendations';
+import { UnknownCodeError } from './application.errors';
+
+/** Refuses a command naming a commune, department, category or working group the directory does not know. */
+export function assertKnownCodes(command: RecommendationCommand, directory: Directory): void {
+  const unknown: string[] = [];
+  if ('commune' in command && !directory.hasCommune(command.commune)) unknown.push(`commune "${command.commune}"`);
+  if ('category' in command && !directory.hasCategory(command.category)) unknown.push(`category "${command.category}"`);
+  if ('workingGroup' in command && command.workingGroup !== null && !directory.hasWorkingGroup(command.workingGroup)) {
+    unknown.push(`working group ${command.workingGroup}`);
+  }
+  if ('department' in command && command.department !== null && !directory.hasDepartment(command.department)) {
+    unknown.push(`department "${command.department}"`);
+  }
+  if (unknown.length > 0) throw new UnknownCodeError(`unknown ${unknown.join(', ')}: see GET /directory`);
+}

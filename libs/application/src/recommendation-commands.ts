@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, Directory, WorkingCalendar } from '@app/common';
+import { deterministicUuid } from '@app/event-store';
+import { ErrorCodes, type Actor, type Due, type RecommendationCommand } from '@app/recommendations';
+import { ApplicationError, InvalidInputError } from './application.errors';
+import type { CommandExecutor, CommandResult } from './command-executor';
+import type { CommandInput, DeadlineInput } from './command-input';
+import { assertKnownCodes } from './directory-codes';
+
+/** Where a command comes from and how to append it; every field has a sensible default. */
+export interface CommandOptions {
+  /** Ties together what one request or job caused; new when absent. */
+  correlationId?: string;
+  /** The request, job or event that caused this command; new when absent. */
+  causationId?: string;
+  /** Expected revision (If-Match); absent or null decides on whatever is current. */
+  ifMatch?: number | null;
+  idempotencyKey?: string;
+  /** Seed for deterministic ids (a new item's id, its events' ids): a retry with it appends nothing twice. */
+  idSeed?: string;
+  /** The moment the command is decided at; the clock's now when absent (the demo seeder moves it). */
+  now?: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one way in for every command: HTTP routes, the CLI, worker jobs and importers all call
+ * {@link execute}. It completes the input (actor, time, a new item's id, due dates from working
+ * days), checks the directory's codes, and hands the domain command to the executor, which
+ * decides and appends with the retry and If-Match rules. Errors are {@link ApplicationError}s or
+ * the domain's own.
+ */
+export class RecommendationCommands {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly directory: Directory,
+    private readonly calendar: WorkingCalendar,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: CommandInput, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
+    const now = options.now ?? this.clock.now();
+    const command = this.prepare(input, actor, now, options.idSeed);
+    assertKnownCodes(command, this.directory);
+    return this.executor.execute(command, {
+      correlationId: options.correlationId ?? randomUUID(),
+      causationId: options.causationId ?? randomUUID(),
+      ifMatch: options.ifMatch ?? null,
+      idempotencyKey: options.idempotencyKey,
+      idSeed: options.idSeed,
+    });
+  }
+
+  /** A due date from an explicit moment or a number of working days, with how it was obtained. */
+  due(deadline: DeadlineInput, now: Date): Due {
+    if (deadline.dueAt !== undefined && deadline.dueInWorkingDays !== undefined) {
+      throw new InvalidInputError('VALIDATION.FAILED', 'give either dueAt or dueInWorkingDays, not both');
+    }
+    if (deadline.dueAt !== undefined) return { dueAt: deadline.dueAt, basis: { method: 'explicit' } };
+    if (deadline.dueInWorkingDays === undefined) {
+      throw new InvalidInputError('VALIDATION.FAILED', 'give dueAt or dueInWorkingDays');
+    }
+    const { dueAt, computation } = this.calendar.addWorkingDays(now, deadline.dueInWorkingDays);
+    return { dueAt, basis: computation };
+  }
+
+  private prepare(input: CommandInput, actor: Actor, now: Date, idSeed: string | undefined): RecommendationCommand {
+    const recommendationId = input.recommendationId === undefined ? newId(idSeed) : knownIdForm(input.recommendationId);
+    const due = 'due' in input ? { due: this.due(input.due, now) } : {};
+    // The input's fields are the command's, but for what was completed above.
+    return { ...input, ...due, recommendationId, actor, now: now.toISOString() } as RecommendationCommand;
+  }
+}
+
+function newId(idSeed: string | undefined): string {
+  return idSeed ? deterministicUuid(`${idSeed}:id`) : randomUUID();
+}
+
+/** An id that is not a UUID names no recommendation: not found, like any unknown id. */
+export function knownIdForm(id: string): string {
+  if (!UUID.test(id)) throw new ApplicationError(ErrorCodes.notFound, 'not_found', `recommendation ${id} not found`);
+  return id.toLowerCase();
+}
