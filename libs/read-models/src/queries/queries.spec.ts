@@ -1,9 +1,4 @@
-import type Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { recommendationStream, type Actor, type RecommendationEvent } from '@app/recommendations';
+import type { Actor, RecommendationEvent } from '@app/recommendations';
 import {
   DAY,
   HOUR,
@@ -15,8 +10,7 @@ import {
   plus,
   secretariat,
 } from '../../../recommendations/src/testing/recommendation.builder';
-import { RecommendationsProjection } from '../projections/recommendations.projection';
-import { openReadModelDb } from '../read-model-db';
+import { ProjectedReadModel } from '../testing/projected-read-model';
 import { InvalidCursorError, listRecommendations, type ListFilters, type ListItem } from './list-recommendations';
 import { overdueReport, summaryReport } from './reports';
 
@@ -31,43 +25,6 @@ function withRaised(
   patch: { workingGroup?: number | null; description?: string },
 ): RecommendationEvent[] {
   return events.map((e) => (e.type === 'RecommendationRaised' ? { ...e, data: { ...e.data, ...patch } } : e));
-}
-
-/** A read-model file in a temp dir, filled by the real projection from recorded events. */
-class ReadModel {
-  readonly dir = mkdtempSync(join(tmpdir(), 'fut-queries-'));
-  readonly db: Database.Database = openReadModelDb(join(this.dir, 'read-models.sqlite'));
-  private readonly projection = new RecommendationsProjection();
-  private position = 0;
-
-  constructor() {
-    this.projection.prepare(this.db);
-  }
-
-  add(id: string, events: RecommendationEvent[]): this {
-    this.db.transaction(() => {
-      events.forEach((event, revision) => {
-        this.position += 1;
-        this.projection.apply({
-          id: randomUUID(),
-          stream: recommendationStream(id),
-          type: event.type,
-          data: event.data as unknown as Record<string, unknown>,
-          metadata: {},
-          revision: BigInt(revision),
-          position: BigInt(this.position),
-          recordedAt: new Date(),
-        });
-      });
-      this.projection.endBatch();
-    })();
-    return this;
-  }
-
-  close(): void {
-    this.db.close();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 const ids = (result: { items: ListItem[] }) => result.items.map((i) => i.id);
@@ -86,9 +43,9 @@ const I_DUE = '2025-09-15T10:00:00.000Z';
 const E_DUE = '2025-11-28T10:00:00.000Z';
 const F_DUE = '2025-09-30T10:00:00.000Z';
 
-function listingFixture(): ReadModel {
+function listingFixture(): ProjectedReadModel {
   const clerk = (code: string) => commune(code);
-  return new ReadModel()
+  return new ProjectedReadModel()
     .add(
       'a',
       withRaised(
@@ -222,7 +179,7 @@ function listingFixture(): ReadModel {
 }
 
 describe('listRecommendations', () => {
-  let rm: ReadModel;
+  let rm: ProjectedReadModel;
   beforeAll(() => {
     rm = listingFixture();
   });
@@ -419,7 +376,7 @@ describe('listRecommendations', () => {
     });
 
     it("an item returned and not reassigned is nobody's: no department filter lists it, the department that held it still sees it", () => {
-      const returned = new ReadModel().add(
+      const returned = new ProjectedReadModel().add(
         'r',
         aRecommendation('r').accepted().assignedTo(HOME_AFFAIRS).acknowledged().returned().build(),
       );
@@ -452,12 +409,12 @@ describe('listRecommendations', () => {
 });
 
 describe('listRecommendations: keyset pagination', () => {
-  let rm: ReadModel;
+  let rm: ProjectedReadModel;
   const all: string[] = [];
   const BASE = '2025-08-04T02:00:00.000Z';
 
   beforeAll(() => {
-    rm = new ReadModel();
+    rm = new ProjectedReadModel();
     // 25 items: raisedAt shared by groups of 5, due dates shared by pairs, 6 with no due date at all.
     for (let n = 0; n < 25; n++) {
       const id = `p-${String((n * 7) % 25).padStart(2, '0')}`;
@@ -520,7 +477,7 @@ describe('listRecommendations: keyset pagination', () => {
 
   it('an item raised between two pages does not shift the next page (-raisedAt)', () => {
     const first = listRecommendations(rm.db, secretariat(), { limit: 10 }, NOW);
-    const extra = new ReadModel();
+    const extra = new ProjectedReadModel();
     try {
       // Same rows plus a newer one, in a separate file so the shared fixture stays as it is.
       for (const id of all) {
@@ -563,7 +520,7 @@ describe('listRecommendations: keyset pagination', () => {
 });
 
 describe('overdueReport', () => {
-  let rm: ReadModel;
+  let rm: ProjectedReadModel;
   beforeAll(() => {
     rm = listingFixture();
   });
@@ -635,7 +592,7 @@ describe('summaryReport', () => {
   const FROM = new Date('2025-10-01T00:00:00.000Z');
   const TO = new Date('2025-11-30T23:59:59.999Z');
   const daysBefore = (days: number) => new Date(NOW_S.getTime() - days * DAY).toISOString();
-  let rm: ReadModel;
+  let rm: ProjectedReadModel;
 
   /** Raised two hours and accepted one hour before its assignment. */
   const assigned = (id: string, to: string, assignedAt: string, dueAt: string) =>
@@ -645,7 +602,7 @@ describe('summaryReport', () => {
       .assignedTo(to, { dueAt, at: assignedAt });
 
   beforeAll(() => {
-    rm = new ReadModel();
+    rm = new ProjectedReadModel();
     // home-affairs: 7 open items, assigned k days ago, due 20 days after assignment.
     for (const k of [3, 7, 8, 30, 31, 90, 91]) {
       const at = daysBefore(k);
