@@ -1,8 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, StreamNotFoundError } from '../event-store.errors';
-import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port';
+import { ConcurrencyError, InvalidAppendError, StreamNotFoundError } from '../event-store.errors';
+import type { AppendResult, EventStore, NewEvent, RecordedEvent } from '../event-store.port';
 
-export type EventStoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
+/** A store opened for one test, and how to throw it away. Adapters may add what their harnesses need. */
+export interface StoreUnderTest {
+  store: EventStore;
+  cleanup: () => Promise<void>;
+}
+
+export type EventStoreFactory<S extends StoreUnderTest = StoreUnderTest> = () => Promise<S>;
+
+/** A write that has taken its position in the global log and is not committed yet. */
+export interface HeldWrite {
+  /** The global position its event has once committed. */
+  readonly position: bigint;
+  /** Commits the write; resolves once it is committed. */
+  commit(): Promise<void>;
+  /** Ends the write, rolled back unless committed, and frees what held it. Safe to call again. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * How an adapter holds a write open, for "a subscriber never skips a late commit": the case where
+ * a write takes its position, a later write commits meanwhile with a higher one, and a reader that
+ * saw only the later one would move its checkpoint past the first for good.
+ */
+export interface LateCommitHarness<S extends StoreUnderTest> {
+  /**
+   * Starts appending `event` as the first event of `stream`, the way the adapter writes but on a
+   * connection of its own, and resolves once the write has taken its position, still uncommitted.
+   */
+  hold(subject: S, stream: string, event: NewEvent): Promise<HeldWrite>;
+  /**
+   * What another append does while the write is held: `'commits-meanwhile'` where writers run
+   * side by side (PostgreSQL), `'waits'` where one writer at a time holds the log (SQLite), so
+   * the later append is made once the held write has committed.
+   */
+  laterAppend: 'commits-meanwhile' | 'waits';
+}
+
+export interface EventStoreContractOptions<S extends StoreUnderTest> {
+  /**
+   * Every adapter answers for the late-commit case: with a harness that holds a write open, or
+   * with the reason it cannot happen on that store, which the run then shows as not applicable.
+   */
+  lateCommit: LateCommitHarness<S> | { notApplicable: string };
+}
 
 /** A new event of type `type` with `data.n = n`. */
 export function anEvent(n: number, type = 'Counted'): NewEvent {
@@ -26,24 +69,42 @@ export async function collect(
   throw new Error(`subscription ended with ${kept.length} events before the condition held`);
 }
 
+/** `promise`, or a failure naming `what` once `ms` have passed without it settling. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The behaviour every adapter of the event store port must show. Streams get random names
  * and global-order checks look only at this run's streams, so a shared server works too.
  */
-export function runEventStoreContract(adapterName: string, factory: EventStoreFactory): void {
+export function runEventStoreContract<S extends StoreUnderTest>(
+  adapterName: string,
+  factory: EventStoreFactory<S>,
+  options: EventStoreContractOptions<S>,
+): void {
   describe(`EventStore contract: ${adapterName}`, () => {
+    let subject: S;
     let store: EventStore;
-    let cleanup: () => Promise<void>;
     let prefix: string;
     const streamName = (name: string) => `${prefix}-${name}`;
     const mine = (event: RecordedEvent) => event.stream.startsWith(prefix);
 
     beforeEach(async () => {
-      ({ store, cleanup } = await factory());
+      subject = await factory();
+      store = subject.store;
       prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     });
     afterEach(async () => {
-      await cleanup();
+      await subject.cleanup();
     });
 
     describe('expected revision', () => {
@@ -99,6 +160,52 @@ export function runEventStoreContract(adapterName: string, factory: EventStoreFa
         const again = await store.append(s, events, 'no_stream');
         expect(again).toEqual(first);
         expect(await store.readStream(s)).toHaveLength(2);
+      });
+
+      // What an id stands for is its stream, its place in the batch and its type. A command retried
+      // from another process is decided again, later: its events carry other timestamps and hashes,
+      // yet it is the same command, and the application (deterministic ids from an idempotency
+      // seed) relies on it being answered as the first time rather than refused.
+      it('the same ids in the same stream with the same types are a retry even when their data differ', async () => {
+        const s = streamName('again');
+        const events = [anEvent(0), anEvent(1)];
+        const first = await store.append(s, events, 'no_stream');
+        const decidedAgain = events.map((e) => ({ ...e, data: { n: 10 }, metadata: { test: true, decidedAgain: true } }));
+        expect(await store.append(s, decidedAgain, 'no_stream')).toEqual(first);
+        const stored = await store.readStream(s);
+        expect(stored.map((e) => e.data.n)).toEqual([0, 1]);
+        expect(stored.every((e) => e.metadata.decidedAgain === undefined)).toBe(true);
+      });
+
+      it('an event id reused in another stream is refused, and nothing is appended', async () => {
+        const owner = streamName('owner');
+        const other = streamName('other');
+        const event = anEvent(0);
+        await store.append(owner, [event], 'no_stream');
+        await expect(store.append(other, [event], 'any')).rejects.toBeInstanceOf(InvalidAppendError);
+        await expect(store.append(other, [anEvent(1), event], 'any')).rejects.toBeInstanceOf(InvalidAppendError);
+        await expect(store.readStream(other)).rejects.toBeInstanceOf(StreamNotFoundError);
+        expect((await store.readStream(owner)).map((e) => e.id)).toEqual([event.id]);
+      });
+
+      it('an event id reused in its stream for an event of another type is refused, and nothing is appended', async () => {
+        const s = streamName('retyped');
+        const [a, b] = [anEvent(0), anEvent(1)];
+        await store.append(s, [a, b], 'no_stream');
+        await expect(store.append(s, [{ ...a, type: 'Other' }, b], 'no_stream')).rejects.toBeInstanceOf(InvalidAppendError);
+        await expect(store.append(s, [a, { ...b, type: 'Other' }], 'no_stream')).rejects.toBeInstanceOf(InvalidAppendError);
+        expect((await store.readStream(s)).map((e) => `${e.id} ${e.type}`)).toEqual([`${a.id} Counted`, `${b.id} Counted`]);
+      });
+
+      it('an event id reused in a batch that was not the one written is refused, and nothing of it is appended', async () => {
+        const s = streamName('mixed');
+        const [a, b] = [anEvent(0), anEvent(1)];
+        await store.append(s, [a], 'no_stream');
+        // A new event first, then one already stored, at the right revision.
+        await expect(store.append(s, [b, a], 0n)).rejects.toBeInstanceOf(InvalidAppendError);
+        // The stored event first, then one that was not with it.
+        await expect(store.append(s, [a, b], 'any')).rejects.toBeInstanceOf(InvalidAppendError);
+        expect((await store.readStream(s)).map((e) => e.id)).toEqual([a.id]);
       });
     });
 
@@ -187,6 +294,61 @@ export function runEventStoreContract(adapterName: string, factory: EventStoreFa
         })();
         await subscription.stop();
         await expect(ended).resolves.toBe('ended');
+      });
+    });
+
+    describe('late commits', () => {
+      const title = 'a subscriber never skips an event whose write took its position before a later one yet commits after it';
+      const harness = options.lateCommit;
+      if ('notApplicable' in harness) {
+        // Shown as skipped with its reason: the case is answered for, not silently passed.
+        it.skip(`${title} (not applicable to ${adapterName}: ${harness.notApplicable})`, () => undefined);
+        return;
+      }
+
+      it(title, async () => {
+        const visibleAfter = async (position: bigint) => (await store.readAll({ afterPosition: position })).filter(mine);
+        const early = await store.append(streamName('early'), [anEvent(1)], 'no_stream');
+        const subscription = store.subscribe({ fromPosition: early.position });
+        try {
+          // The subscriber runs on its own, as a projection does, all through the held write.
+          let caughtUp!: () => void;
+          const delivered = new Promise<void>((resolve) => (caughtUp = resolve));
+          const received = collect(subscription, mine, (kept) => {
+            if (kept.length === 1) caughtUp();
+            return kept.length >= 3;
+          });
+          received.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+          await Promise.race([delivered, received]);
+
+          const held = await harness.hold(subject, streamName('late'), anEvent(2, 'LateCommitted'));
+          let later: AppendResult;
+          try {
+            expect(held.position).toBeGreaterThan(early.position);
+            expect(await visibleAfter(early.position)).toEqual([]);
+            if (harness.laterAppend === 'commits-meanwhile') {
+              later = await store.append(streamName('later'), [anEvent(3)], 'no_stream');
+              // A reader shown the later event now would checkpoint past the held one and never read it.
+              expect(await visibleAfter(early.position)).toEqual([]);
+              await held.commit();
+            } else {
+              await held.commit();
+              later = await store.append(streamName('later'), [anEvent(3)], 'no_stream');
+            }
+          } finally {
+            await held.dispose();
+          }
+          expect(later.position).toBeGreaterThan(held.position);
+          const events = await within(received, 10_000, 'the subscriber to deliver the late and the later event');
+          expect(events.map((e) => [e.type, e.position])).toEqual([
+            ['Counted', early.position],
+            ['LateCommitted', held.position],
+            ['Counted', later.position],
+          ]);
+          expect((await visibleAfter(early.position)).map((e) => e.position)).toEqual([held.position, later.position]);
+        } finally {
+          await subscription.stop();
+        }
       });
     });
 

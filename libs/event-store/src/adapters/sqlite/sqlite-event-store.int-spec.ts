@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { anEvent, collect } from '../../contract/event-store.contract';
+import { anEvent } from '../../contract/event-store.contract';
 import { exited, onLines, spawnTs, waitForLine } from '../../../../../test/support/child-process';
 import { SqliteEventStore } from './sqlite-event-store';
 
+/** What only SQLite shows: its pragmas, group commit, durability across a kill. The rest is the contract's. */
 describe('SqliteEventStore beyond the contract', () => {
   let dir: string;
   let file: string;
@@ -42,35 +43,6 @@ describe('SqliteEventStore beyond the contract', () => {
     expect(results.slice(0, 50).every((r) => r.status === 'fulfilled')).toBe(true);
     expect(results.slice(50).filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await store.readStream('shared')).toHaveLength(2);
-    await store.close();
-  });
-
-  it('a subscriber never skips an event whose transaction commits late', async () => {
-    const store = new SqliteEventStore({ file, pollIntervalMs: 20 });
-    const early = await store.append('early', [anEvent(1)], 'no_stream');
-    const subscription = store.subscribe({ fromPosition: 1n });
-    const received = collect(
-      subscription,
-      () => true,
-      (kept) => kept.length >= 3,
-    );
-
-    // Another process reserves the next position inside an open write transaction.
-    const holder = spawnTs('test/support/sqlite-hold-write-child.ts', [file]);
-    const [, heldPosition] = await waitForLine(holder, /^holding (\d+)$/);
-    expect(BigInt(heldPosition)).toBe(early.position + 1n);
-    // While it is uncommitted, the log shows nothing past the first event; the subscriber keeps polling.
-    expect(await store.readAll({ fromPosition: early.position + 1n })).toEqual([]);
-    const committed = waitForLine(holder, /^committed$/);
-    holder.stdin.write('commit\n');
-    await committed;
-    await exited(holder);
-    await store.append('after', [anEvent(3)], 'no_stream');
-
-    const events = await received;
-    await subscription.stop();
-    expect(events.map((e) => e.type)).toEqual(['Counted', 'LateCommitted', 'Counted']);
-    expect(events.map((e) => e.position)).toEqual([1n, 2n, 3n]);
     await store.close();
   });
 

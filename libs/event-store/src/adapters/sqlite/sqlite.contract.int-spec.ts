@@ -1,17 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sqliteLateCommit } from '../../../../../test/support/sqlite-held-write';
+import { tempSqliteStore } from '../../../../../test/support/temp-sqlite-store';
 import { runEventStoreContract } from '../../contract/event-store.contract';
-import { SqliteEventStore } from './sqlite-event-store';
 
-runEventStoreContract('sqlite (real file, WAL, synchronous=FULL)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fut-store-'));
-  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+runEventStoreContract('sqlite (real file, WAL, synchronous=FULL)', tempSqliteStore, { lateCommit: sqliteLateCommit });
