@@ -1,14 +1,22 @@
 import { ValidateBy } from 'class-validator';
+import { INSTANT_FORMAT, isInstant, isLocalDate } from '@app/common';
 
-/** A date (YYYY-MM-DD) or a time with an offset: the forms `new Date` reads the same everywhere. */
-export const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/** An ISO 8601 date or time that names one real instant (week dates, ordinal dates, bare hours and 2026-13-45 are refused). */
+/** A time in the one strict form every route reads (see `parseInstant`): query parameters and body fields alike. */
 export const IsInstant = () =>
   ValidateBy({
     name: 'isInstant',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value)),
-      defaultMessage: () => '$property must be a date such as 2026-03-02 or a time with offset such as 2026-03-02T09:00:00+07:00',
+      validate: (value: unknown) => isInstant(value),
+      defaultMessage: () => `$property must be ${INSTANT_FORMAT}`,
+    },
+  });
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 and 9999-99-99 are refused). */
+export const IsCalendarDate = () =>
+  ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => isLocalDate(value),
+      defaultMessage: () => '$property must be a real calendar date such as 2025-08-12',
     },
   });

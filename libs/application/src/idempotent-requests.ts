@@ -8,6 +8,7 @@ import {
   type EventStore,
   type EventContext,
 } from '@app/event-store';
+import type { Actor } from '@app/recommendations';
 import { IdempotencyKeyReusedError, InvalidInputError } from './application.errors';
 
 /** Answer stored for a key: replayed as it was the first time. */
@@ -17,8 +18,11 @@ export interface StoredAnswer {
 }
 
 export interface IdempotentRequest {
-  /** Who sent it: keys are scoped to the caller. */
-  sub: string;
+  /**
+   * Who sent it. Keys are scoped to the caller's `sub`, and belong to the whole actor: the same
+   * user with another role, department or commune does not get the stored answer replayed.
+   */
+  actor: Actor;
   key: string;
   method: string;
   path: string;
@@ -50,15 +54,19 @@ export class IdempotentRequests {
     if (request.key.length === 0 || request.key.length > MAX_KEY_LENGTH) {
       throw new InvalidInputError('VALIDATION.IDEMPOTENCY_KEY', `Idempotency-Key must have 1 to ${MAX_KEY_LENGTH} characters`);
     }
-    const seed = sha256(`${request.sub}\n${request.key}`);
-    const stream = `${IDEMPOTENCY_STREAM_PREFIX}${seed}`;
-    const fingerprint = sha256(`${request.method} ${request.path}\n${canonicalJson(request.body ?? {})}`);
+    const { sub, role, department, commune } = request.actor;
+    const authority = canonicalJson({ role, department: department ?? null, commune: commune ?? null });
+    const stream = `${IDEMPOTENCY_STREAM_PREFIX}${sha256(`${sub}\n${request.key}`)}`;
+    const fingerprint = sha256(`${request.method} ${request.path}\n${canonicalJson(request.body ?? {})}\n${authority}`);
+    // The events' ids derive from the actor too, so a command appended for one role is never
+    // taken for the same command of another (the executor replays what it finds under these ids).
+    const idSeed = sha256(`${sub}\n${request.key}\n${authority}`);
 
     const earlier = await this.stored(stream, fingerprint);
     if (earlier) return earlier;
     let answer: StoredAnswer;
     try {
-      answer = await execute(seed);
+      answer = await execute(idSeed);
     } catch (error) {
       // Events with this key's ids but other content are already in the stream: another request.
       if (error instanceof InvalidAppendError) throw new IdempotencyKeyReusedError();

@@ -22,6 +22,9 @@ export interface CommandOptions {
   now?: Date;
 }
 
+/** How far ahead a due date may lie: beyond it, a date is a typing mistake (year 9999), not a plan. */
+export const DUE_DATE_HORIZON_YEARS = 5;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -67,9 +70,23 @@ export class RecommendationCommands {
 
   private prepare(input: CommandInput, actor: Actor, now: Date, idSeed: string | undefined): RecommendationCommand {
     const recommendationId = input.recommendationId === undefined ? newId(idSeed) : knownIdForm(input.recommendationId);
-    const due = 'due' in input ? { due: this.due(input.due, now) } : {};
+    const computed = 'due' in input ? this.due(input.due, now) : null;
+    if (computed) dueDateWithinHorizon('dueAt', computed.dueAt, now);
+    const due = computed ? { due: computed } : {};
+    if (input.type === 'RequestExtension') dueDateWithinHorizon('requestedDueAt', input.requestedDueAt, now);
     // The input's fields are the command's, but for what was completed above.
     return { ...input, ...due, recommendationId, actor, now: now.toISOString() } as RecommendationCommand;
+  }
+}
+
+function dueDateWithinHorizon(field: string, dueAt: string, now: Date): void {
+  const horizon = new Date(now);
+  horizon.setUTCFullYear(horizon.getUTCFullYear() + DUE_DATE_HORIZON_YEARS);
+  if (Date.parse(dueAt) > horizon.getTime()) {
+    throw new InvalidInputError(
+      'VALIDATION.DUE_DATE_TOO_FAR',
+      `${field} must lie within ${DUE_DATE_HORIZON_YEARS} years of now (before ${horizon.toISOString().slice(0, 10)})`,
+    );
   }
 }
 

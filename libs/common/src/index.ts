@@ -11,3 +11,4 @@ export * from './auth/mint-token';
 export * from './keyed-mutex';
 export * from './duration';
 export * from './reference/reference-data.module';
+export * from './time/instant';

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { AppConfig } from '@app/common';
+import { AppConfig, parseDuration } from '@app/common';
 import { USER_ROLES, type Actor, type UserRole } from '@app/recommendations';
 
 const MAX_CACHED_TOKENS = 10_000;
+/** Clocks of issuers and of this service may differ this much. */
+export const CLOCK_SKEW_SECONDS = 60;
 
 /** The token is missing, expired, badly signed or carries claims that do not fit a role. */
 export class InvalidTokenError extends Error {
@@ -15,8 +17,10 @@ export class InvalidTokenError extends Error {
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
+  private readonly maxLifetimeSeconds: number;
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    this.maxLifetimeSeconds = Math.floor(parseDuration(config.AUTH_MAX_TOKEN_LIFETIME) / 1000);
     if (config.AUTH_JWKS_URL) {
       this.key = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL));
       this.algorithms = ['RS256'];
@@ -42,17 +46,42 @@ export class TokenVerifier {
   private async verifyUncached(token: string): Promise<{ actor: Actor; expiresAt: number }> {
     let payload: JWTPayload;
     try {
-      const options = { algorithms: this.algorithms, issuer: this.config.AUTH_ISSUER, audience: this.config.AUTH_AUDIENCE };
+      const options = {
+        algorithms: this.algorithms,
+        issuer: this.config.AUTH_ISSUER,
+        audience: this.config.AUTH_AUDIENCE,
+        requiredClaims: ['exp'],
+      };
       payload = (
         typeof this.key === 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options)
       ).payload;
     } catch (error) {
-      const reason = error instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+      const reason =
+        error instanceof errors.JWTExpired
+          ? 'the token has expired'
+          : error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp'
+            ? 'the token must say when it expires (exp)'
+            : 'the token is not valid';
       throw new InvalidTokenError(reason);
     }
-    // A token without exp is checked again after a minute rather than trusted forever.
-    const expiresAt = payload.exp !== undefined ? payload.exp * 1000 : Date.now() + 60_000;
-    return { actor: actorFromClaims(payload), expiresAt };
+    this.lifetimeMustBeBounded(payload as JWTPayload & { exp: number });
+    return { actor: actorFromClaims(payload), expiresAt: payload.exp! * 1000 };
+  }
+
+  /**
+   * A token must say when it ends, and not too far ahead: `exp` is required (checked by jose), its
+   * lifetime (from `iat`, or from now) is at most AUTH_MAX_TOKEN_LIFETIME, and `iat` is not in the
+   * future beyond a small clock skew.
+   */
+  private lifetimeMustBeBounded(payload: JWTPayload & { exp: number }): void {
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) {
+      throw new InvalidTokenError('the token is issued in the future');
+    }
+    const start = payload.iat ?? now;
+    if (payload.exp - start > this.maxLifetimeSeconds + CLOCK_SKEW_SECONDS) {
+      throw new InvalidTokenError('the token lives longer than this service accepts (AUTH_MAX_TOKEN_LIFETIME)');
+    }
   }
 }
 

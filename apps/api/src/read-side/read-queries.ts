@@ -2,7 +2,14 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ProvinceTimeTravel } from '@app/audit';
 import { CLOCK, type Clock } from '@app/common';
-import { listRecommendations, overdueReport, summaryReport, type ListFilters, type OverdueGroupBy } from '@app/read-models';
+import {
+  listRecommendations,
+  overdueReport,
+  summaryReport,
+  type ListFilters,
+  type OverdueGroupBy,
+  type OverduePage,
+} from '@app/read-models';
 import type { Actor } from '@app/recommendations';
 import { ReadModels } from './read-model.provider';
 
@@ -17,6 +24,7 @@ export class OverdueReportQuery {
   constructor(
     readonly actor: Actor,
     readonly groupBy: OverdueGroupBy,
+    readonly page: OverduePage,
     /** Replay the log up to this time instead of reading the live read model. */
     readonly asOf?: Date,
   ) {}
@@ -54,9 +62,9 @@ export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
     private readonly timeTravel: ProvinceTimeTravel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-  async execute({ actor, groupBy, asOf }: OverdueReportQuery) {
+  async execute({ actor, groupBy, page, asOf }: OverdueReportQuery) {
     const { db, now } = await source(this.readModels, this.timeTravel, this.clock, asOf);
-    return overdueReport(db, actor, groupBy, now);
+    return overdueReport(db, actor, groupBy, now, page);
   }
 }
 

@@ -35,8 +35,9 @@ export class ReportsController {
   @Get('overdue')
   @ApiOperation({ summary: 'Overdue assignments grouped by department, commune, working group or category' })
   overdue(@Query() dto: OverdueReportRequestDto, @CurrentActor() actor: Actor) {
+    const page = { limit: dto.limit, group: dto.group, cursor: dto.cursor };
     return this.queryBus.execute(
-      new OverdueReportQuery(actor, dto.groupBy ?? 'department', dto.asOf ? new Date(dto.asOf) : undefined),
+      new OverdueReportQuery(actor, dto.groupBy ?? 'department', page, dto.asOf ? new Date(dto.asOf) : undefined),
     );
   }
 

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_OVERDUE_ITEMS_PER_GROUP, OVERDUE_ITEMS_PER_GROUP } from '@app/read-models';
 import { IsInstant } from '../dto-time';
 import { MinPositionDto } from './min-position.dto';
 
@@ -13,6 +15,30 @@ export class OverdueReportRequestDto extends MinPositionDto {
   @IsOptional()
   @IsInstant()
   asOf?: string;
+
+  @ApiPropertyOptional({
+    description: 'items listed per group (every group is counted in full)',
+    default: OVERDUE_ITEMS_PER_GROUP,
+    maximum: MAX_OVERDUE_ITEMS_PER_GROUP,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OVERDUE_ITEMS_PER_GROUP)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'only this group (a key from an earlier answer), to page through it with cursor' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  group?: string;
+
+  @ApiPropertyOptional({ description: "a group's nextCursor from an earlier answer" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class SummaryReportRequestDto extends MinPositionDto {

@@ -63,7 +63,7 @@ export class CommandDispatcher {
     };
     const answer = key
       ? await this.idempotency.run(
-          { sub: actor.sub, key, method: req.method, path: req.path, body: req.body },
+          { actor, key, method: req.method, path: req.path, body: req.body },
           { actor: { ...actor }, occurredAt: now.toISOString(), correlationId: correlation, causationId: requestId },
           execute,
         )

@@ -1,6 +1,7 @@
-import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import type { Response } from 'express';
 import type { Actor, RecommendationView } from '@app/recommendations';
 import { Roles } from '../auth/auth.guard';
@@ -8,6 +9,16 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { GetHistoryQuery } from './get-history/get-history.query';
 import { GetRecommendationQuery } from './get-recommendation/get-recommendation.query';
 import { knownIdForm } from '@app/application';
+import { parseInstant } from '@app/common';
+import { IsInstant } from '../dto-time';
+import { MinPositionDto } from '../read-side/min-position.dto';
+
+export class ItemReadRequestDto extends MinPositionDto {
+  @ApiPropertyOptional({ description: 'ISO 8601 time with offset: the item as it was then' })
+  @IsOptional()
+  @IsInstant()
+  asOf?: string;
+}
 
 /** Reads of one recommendation, always current: folded from its own stream. */
 @ApiTags('recommendations')
@@ -17,15 +28,14 @@ export class RecommendationQueriesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':id')
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time: the item as it was then' })
   async get(
     @Param('id') id: string,
-    @Query('asOf') asOf: string | undefined,
+    @Query() query: ItemReadRequestDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) res: Response,
   ) {
     const view = await this.queryBus.execute<GetRecommendationQuery, RecommendationView>(
-      new GetRecommendationQuery(knownIdForm(id), actor, parseTime(asOf)),
+      new GetRecommendationQuery(knownIdForm(id), actor, query.asOf ? parseInstant(query.asOf)! : undefined),
     );
     res.setHeader('ETag', `"${view.revision}"`);
     return view;
@@ -40,12 +50,4 @@ export class RecommendationQueriesController {
     res.setHeader('ETag', `"${history.revision}"`);
     return history;
   }
-}
-
-export function parseTime(value: string | undefined): Date | undefined {
-  if (value === undefined || value === '') return undefined;
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime()))
-    throw new BadRequestException({ code: 'VALIDATION.FAILED', message: `"${value}" is not an ISO 8601 time` });
-  return time;
 }

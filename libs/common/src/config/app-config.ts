@@ -48,6 +48,9 @@ export class AppConfig {
   @IsString()
   AUTH_AUDIENCE?: string;
 
+  @Matches(DURATION, { message: 'a duration such as 24h' })
+  AUTH_MAX_TOKEN_LIFETIME = '24h';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 

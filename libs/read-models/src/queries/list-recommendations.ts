@@ -168,16 +168,16 @@ export function listRecommendations(db: Database.Database, actor: Actor, filters
   return { items: items.map((row) => toListItem(row, nowMs)), nextCursor, total };
 }
 
-interface Cursor {
+export interface Cursor {
   v: string | number | null;
   id: string;
 }
 
-function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+export function decodeCursor(text: string): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
     const valueOk = cursor.v === null || typeof cursor.v === 'string' || typeof cursor.v === 'number';

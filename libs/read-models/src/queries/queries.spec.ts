@@ -530,42 +530,49 @@ describe('overdueReport', () => {
     const report = overdueReport(rm.db, secretariat(), 'department', NOW);
     expect(report.asOf).toBe(NOW.toISOString());
     expect(report.total).toBe(3);
-    expect(report.groups.map(({ items, ...g }) => ({ ...g, items: items.map((i) => i.id) }))).toEqual([
-      { key: HOME_AFFAIRS, count: 2, oldestDueAt: I_DUE, items: ['i', 'd'] },
-      { key: SCIENCE, count: 1, oldestDueAt: G_DUE, items: ['g'] },
+    expect(
+      report.groups.map(({ items, nextCursor, ...g }) => ({ ...g, items: items.map((i) => i.id), more: nextCursor !== null })),
+    ).toEqual([
+      { key: HOME_AFFAIRS, count: 2, oldestDueAt: I_DUE, items: ['i', 'd'], more: false },
+      { key: SCIENCE, count: 1, oldestDueAt: G_DUE, items: ['g'], more: false },
     ]);
     expect(report.groups[0].items[0]).toMatchObject({ id: 'i', overdue: true, daysOverdue: 29, dueAt: I_DUE });
   });
 
-  it.each<['commune' | 'workingGroup' | 'category', Array<{ key: string; count: number; oldestDueAt: string; items: string[] }>]>(
+  it.each<
     [
+      'commune' | 'workingGroup' | 'category',
+      Array<{ key: string; count: number; oldestDueAt: string; items: string[]; more: boolean }>,
+    ]
+  >([
+    [
+      'commune',
       [
-        'commune',
-        [
-          { key: 'luong-van-tri', count: 1, oldestDueAt: I_DUE, items: ['i'] },
-          { key: 'tam-thanh', count: 1, oldestDueAt: D_DUE, items: ['d'] },
-          { key: 'van-lang', count: 1, oldestDueAt: G_DUE, items: ['g'] },
-        ],
-      ],
-      [
-        'workingGroup',
-        [
-          { key: '1', count: 2, oldestDueAt: I_DUE, items: ['i', 'd'] },
-          { key: '2', count: 1, oldestDueAt: G_DUE, items: ['g'] },
-        ],
-      ],
-      [
-        'category',
-        [
-          { key: 'staffing', count: 2, oldestDueAt: I_DUE, items: ['i', 'd'] },
-          { key: 'traffic', count: 1, oldestDueAt: G_DUE, items: ['g'] },
-        ],
+        { key: 'luong-van-tri', count: 1, oldestDueAt: I_DUE, items: ['i'], more: false },
+        { key: 'tam-thanh', count: 1, oldestDueAt: D_DUE, items: ['d'], more: false },
+        { key: 'van-lang', count: 1, oldestDueAt: G_DUE, items: ['g'], more: false },
       ],
     ],
-  )('groupBy %s', (groupBy, expected) => {
+    [
+      'workingGroup',
+      [
+        { key: '1', count: 2, oldestDueAt: I_DUE, items: ['i', 'd'], more: false },
+        { key: '2', count: 1, oldestDueAt: G_DUE, items: ['g'], more: false },
+      ],
+    ],
+    [
+      'category',
+      [
+        { key: 'staffing', count: 2, oldestDueAt: I_DUE, items: ['i', 'd'], more: false },
+        { key: 'traffic', count: 1, oldestDueAt: G_DUE, items: ['g'], more: false },
+      ],
+    ],
+  ])('groupBy %s', (groupBy, expected) => {
     const report = overdueReport(rm.db, secretariat(), groupBy, NOW);
     expect(report.total).toBe(3);
-    expect(report.groups.map(({ items, ...g }) => ({ ...g, items: items.map((i) => i.id) }))).toEqual(expected);
+    expect(
+      report.groups.map(({ items, nextCursor, ...g }) => ({ ...g, items: items.map((i) => i.id), more: nextCursor !== null })),
+    ).toEqual(expected);
   });
 
   it('only assigned items past due at `now`; resolved ones never', () => {

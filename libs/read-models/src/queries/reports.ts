@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Actor } from '@app/recommendations';
-import { scopeCondition, toListItem, type ListItem, type RecommendationRow } from './list-recommendations';
+import {
+  decodeCursor,
+  encodeCursor,
+  scopeCondition,
+  toListItem,
+  type ListItem,
+  type RecommendationRow,
+} from './list-recommendations';
 
 export type OverdueGroupBy = 'department' | 'commune' | 'workingGroup' | 'category';
 
@@ -12,24 +19,84 @@ const COLUMN: Record<OverdueGroupBy, keyof RecommendationRow> = {
   category: 'category',
 };
 
-/** `GET /reports/overdue`: assigned items past their due date at `now`, grouped, oldest due first. */
-export function overdueReport(db: Database.Database, actor: Actor, groupBy: OverdueGroupBy, now: Date) {
+/** How many items each group of the overdue report lists per page, unless asked otherwise. */
+export const OVERDUE_ITEMS_PER_GROUP = 50;
+export const MAX_OVERDUE_ITEMS_PER_GROUP = 500;
+
+export interface OverduePage {
+  /** Items listed per group (default {@link OVERDUE_ITEMS_PER_GROUP}). */
+  limit?: number;
+  /** Only this group (its key as the report names it), from `cursor` on. */
+  group?: string;
+  cursor?: string;
+}
+
+interface OverdueGroup {
+  key: string;
+  count: number;
+  oldestDueAt: string | null;
+  items: ListItem[];
+  /** Where the group's next page starts (`?group=<key>&cursor=`); null when every item is listed. */
+  nextCursor: string | null;
+}
+
+const NO_KEY = '(none)';
+
+/**
+ * `GET /reports/overdue`: assigned items past their due date at `now`, grouped, oldest due first.
+ * Each group counts all its items and lists a page of them, so a province with ten thousand
+ * overdue items answers in a bounded body; `group` and `cursor` page through one group.
+ */
+export function overdueReport(db: Database.Database, actor: Actor, groupBy: OverdueGroupBy, now: Date, page: OverduePage = {}) {
   const scope = scopeCondition(actor);
+  const column = `r.${COLUMN[groupBy]}`;
+  const limit = Math.min(Math.max(page.limit ?? OVERDUE_ITEMS_PER_GROUP, 1), MAX_OVERDUE_ITEMS_PER_GROUP);
+  const where = [scope.sql, "r.status = 'assigned'", 'r.due_ms < @nowMs'];
+  const params: Record<string, unknown> = { ...scope.params, nowMs: now.getTime(), limitPlusOne: limit + 1 };
+  if (page.group !== undefined) {
+    where.push(page.group === NO_KEY ? `${column} IS NULL` : `CAST(${column} AS TEXT) = @group`);
+    params.group = page.group;
+  }
+  const counts = db
+    .prepare(
+      `SELECT ${column} AS key, count(*) AS n, min(r.due_ms) AS oldest, r.due_at AS oldestDueAt FROM recommendations r WHERE ${where.join(' AND ')} GROUP BY ${column}`,
+    )
+    .all(params) as Array<{ key: string | number | null; n: number; oldestDueAt: string | null }>;
+  const paged = [...where];
+  if (page.cursor !== undefined) {
+    const cursor = decodeCursor(page.cursor);
+    paged.push('(r.due_ms > @cursorValue OR (r.due_ms = @cursorValue AND r.id > @cursorId))');
+    Object.assign(params, { cursorValue: cursor.v, cursorId: cursor.id });
+  }
   const rows = db
     .prepare(
-      `SELECT r.* FROM recommendations r WHERE ${scope.sql} AND r.status = 'assigned' AND r.due_ms < @nowMs ORDER BY r.due_ms, r.id`,
+      `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY ${column} ORDER BY r.due_ms, r.id) AS rank
+         FROM recommendations r WHERE ${paged.join(' AND ')}) WHERE rank <= @limitPlusOne ORDER BY due_ms, id`,
     )
-    .all({ ...scope.params, nowMs: now.getTime() }) as RecommendationRow[];
-  const groups = new Map<string, { key: string; count: number; oldestDueAt: string | null; items: ListItem[] }>();
+    .all(params) as Array<RecommendationRow & { rank: number }>;
+  const keyOf = (value: unknown) => (value === null || value === undefined ? NO_KEY : String(value));
+  const groups = new Map<string, OverdueGroup>(
+    // SQLite takes the bare column oldestDueAt from the row that holds the group's min(due_ms).
+    counts.map(({ key, n, oldestDueAt }) => [
+      keyOf(key),
+      { key: keyOf(key), count: n, oldestDueAt, items: [], nextCursor: null },
+    ]),
+  );
+  const lastDueMs = new Map<string, number>();
   for (const row of rows) {
-    const key = String(row[COLUMN[groupBy]] ?? '(none)');
-    const group = groups.get(key) ?? { key, count: 0, oldestDueAt: row.due_at, items: [] };
-    group.count += 1;
+    const group = groups.get(keyOf(row[COLUMN[groupBy]]));
+    if (!group) continue;
+    if (row.rank > limit) {
+      const last = group.items[group.items.length - 1];
+      group.nextCursor = encodeCursor({ v: lastDueMs.get(group.key) ?? null, id: last.id });
+      continue;
+    }
+    lastDueMs.set(group.key, row.due_ms);
     group.items.push(toListItem(row, now.getTime()));
-    groups.set(key, group);
   }
   const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-  return { asOf: now.toISOString(), groupBy, total: rows.length, groups: sorted };
+  const total = counts.reduce((sum, c) => sum + c.n, 0);
+  return { asOf: now.toISOString(), groupBy, total, groups: sorted };
 }
 
 export interface DepartmentFigures {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsCalendarDate } from '../../dto-time';
 import { LONG_TEXT, RequiredText } from '../dto/text';
 
 export class RaiseRecommendationRequestDto {
@@ -25,6 +26,6 @@ export class RaiseRecommendationRequestDto {
 
   @ApiPropertyOptional({ example: '2025-08-12', description: 'date of the working session (YYYY-MM-DD)' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'sessionDate must be a date such as 2025-08-12' })
+  @IsCalendarDate()
   sessionDate?: string;
 }
