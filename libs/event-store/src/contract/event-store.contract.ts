@@ -298,7 +298,7 @@ export function runEventStoreContract<S extends StoreUnderTest>(
     });
 
     describe('late commits', () => {
-      const title = 'a subscriber never skips an event whose write took its position before a later one yet commits after it';
+      const title = 'a subscriber never skips a late commit: a write that took its position and stayed open, then a later append';
       const harness = options.lateCommit;
       if ('notApplicable' in harness) {
         // Shown as skipped with its reason: the case is answered for, not silently passed.
