@@ -1,4 +1,6 @@
 import { SignJWT } from 'jose';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { sign } from '../reliability/support/matrix-tokens';
 import {
   bearer,
@@ -218,6 +220,41 @@ describe('probe findings', () => {
         expectRefused(bad, 400, 'VALIDATION.FAILED');
       } finally {
         await own.close();
+      }
+    });
+
+    it('a connection idle past REQUEST_TIMEOUT is closed at that time with 408', async () => {
+      const own = await createTestApp({ env: { REQUEST_TIMEOUT: '2s' } });
+      try {
+        const server = own.app.getHttpServer() as Server;
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        const started = Date.now();
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'));
+          let text = '';
+          socket.on('data', (chunk) => (text += chunk.toString()));
+          socket.on('close', () => resolve(text));
+          socket.on('error', reject);
+        });
+        const elapsed = Date.now() - started;
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(answer).toContain('"code":"REQUEST.TIMEOUT"');
+        // Node checks deadlines every second here (its default is every 30 s).
+        expect(elapsed).toBeGreaterThanOrEqual(1900);
+        expect(elapsed).toBeLessThan(6000);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('404 messages do not echo control characters from the path', async () => {
+      const token = bearer(await secretariat(t));
+      for (const path of ['/recommendations/%00%0a%1b[31mX', '/recommendations/%00%0a%1b[31mX/history', '/nope%00%0a']) {
+        const res = await t.http().get(path).set('Authorization', token);
+        expect(res.status).toBe(404);
+        // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+        expect(res.body.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       }
     });
   });

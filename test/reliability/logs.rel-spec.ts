@@ -13,6 +13,7 @@ import { createLogger, loadConfig, PinoNestLogger, systemClock, type AppConfig }
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { RecommendationCommands } from '@app/application';
 import { configureHttp } from '../../apps/api/src/configure-http';
+import { ApiHttpAdapter } from '../../apps/api/src/http-adapter';
 import { AppModule } from '../../apps/server/src/app.module';
 import { exited, spawnTs, waitForLine } from '../support/child-process';
 import { deleteKeys } from '../support/test-app';
@@ -189,7 +190,7 @@ describe('logs and error bodies in production (in-process, logger captured at tr
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot({ roles: ['api', 'worker'], config, logger, clock: systemClock })],
     }).compile();
-    app = moduleRef.createNestApplication({ bodyParser: false, logger: new PinoNestLogger(logger) });
+    app = moduleRef.createNestApplication(new ApiHttpAdapter(), { bodyParser: false, logger: new PinoNestLogger(logger) });
     configureHttp(app, config);
     await app.init();
     const server = app.getHttpServer();

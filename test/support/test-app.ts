@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createLogger, loadConfig, ManualClock, mintToken, systemClock, type AppConfig, type TokenClaims } from '@app/common';
 import { configureHttp } from '../../apps/api/src/configure-http';
+import { ApiHttpAdapter } from '../../apps/api/src/http-adapter';
 import { AppModule, type Role } from '../../apps/server/src/app.module';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -61,7 +62,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(new ApiHttpAdapter(), { bodyParser: false, logger: false });
   configureHttp(app, config);
   await app.init();
   const server = app.getHttpServer();

@@ -7,6 +7,13 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parseDuration, type AppConfig } from '@app/common';
 
+/** Answers to requests Node refuses before they reach the app, by Node's error code. */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'REQUEST.HEADERS_TOO_LARGE', 'the request line and headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST.TIMEOUT', 'the request was not received in time'],
+  malformed: [400, 'REQUEST.MALFORMED', 'the request is not valid HTTP'],
+};
+
 /**
  * Everything about the HTTP face that is not a route: security headers, CORS (off unless
  * configured), body limit, timeouts, OpenAPI. Shared by main and tests.
@@ -44,13 +51,8 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // the error shape of API.md.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({
-      statusCode: status,
-      error: STATUS_CODES[status],
-      code: status === 431 ? 'REQUEST.HEADERS_TOO_LARGE' : 'REQUEST.MALFORMED',
-      message: status === 431 ? 'the request line and headers are too large' : 'the request is not valid HTTP',
-    });
+    const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.malformed;
+    const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], code, message });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

@@ -96,6 +96,8 @@ function newId(idSeed: string | undefined): string {
 
 /** An id that is not a UUID names no recommendation: not found, like any unknown id. */
 export function knownIdForm(id: string): string {
-  if (!UUID.test(id)) throw new ApplicationError(ErrorCodes.notFound, 'not_found', `recommendation ${id} not found`);
+  // Not echoed: a malformed id may carry anything, control characters included.
+  if (!UUID.test(id))
+    throw new ApplicationError(ErrorCodes.notFound, 'not_found', 'recommendation not found: no item has this id');
   return id.toLowerCase();
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ConfigError, createLogger, ensureJwtSecret, loadConfig, PinoNestLogger, type AppConfig } from '@app/common';
@@ -10,8 +11,8 @@ export interface ProcessDefinition {
   roles: string[];
   /** The role modules, built from the validated configuration. */
   modules: (config: AppConfig) => Array<Type | DynamicModule>;
-  /** Present when the process serves HTTP: configures the app before it listens. */
-  http?: (app: INestApplication, config: AppConfig) => void;
+  /** Present when the process serves HTTP: the server adapter, and what configures the app before it listens. */
+  http?: { adapter: () => AbstractHttpAdapter; configure: (app: INestApplication, config: AppConfig) => void };
 }
 
 /**
@@ -34,8 +35,8 @@ export async function startProcess(definition: ProcessDefinition): Promise<void>
     const nestLogger = new PinoNestLogger(logger);
     const roles = definition.roles;
     if (definition.http) {
-      const app = await NestFactory.create(module, { logger: nestLogger, bodyParser: false });
-      definition.http(app, config);
+      const app = await NestFactory.create(module, definition.http.adapter(), { logger: nestLogger, bodyParser: false });
+      definition.http.configure(app, config);
       app.enableShutdownHooks();
       await app.listen(config.PORT);
       logger.info(

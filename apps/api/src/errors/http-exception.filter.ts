@@ -45,7 +45,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const [status, code, message] = this.describe(exception);
+    const [status, code, described] = this.describe(exception);
+    // Whatever a message quotes of the request is shown printable and short, never raw.
+    const message = printable(described);
     if (status >= 500) this.logger.error({ err: exception, method: request.method, url: request.url }, 'request failed');
     if (exception instanceof HttpException && status === 429) {
       const retryAfter = response.getHeader('Retry-After');
@@ -69,7 +71,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const obj = typeof res === 'object' && res !== null ? (res as Record<string, unknown>) : {};
       const code = typeof obj.code === 'string' ? obj.code : (DEFAULT_CODES[status] ?? `HTTP.${status}`);
       const raw = obj.message ?? (typeof res === 'string' ? res : exception.message);
-      return [status, code, Array.isArray(raw) ? raw.join('; ') : String(raw)];
+      const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
+      return [status, code, message];
     }
     const bodyParser = exception as { type?: string; status?: number; message?: string };
     if (bodyParser?.type === 'entity.too.large') return [413, 'REQUEST.TOO_LARGE', 'the request body is too large'];
@@ -84,4 +87,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     return [HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'an unexpected error occurred; it has been logged'];
   }
+}
+
+const MAX_ECHOED = 1000;
+
+/** A text as it may be shown back: control characters escaped, cut to a sensible length. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > MAX_ECHOED ? `${escaped.slice(0, MAX_ECHOED)}…` : escaped;
 }
