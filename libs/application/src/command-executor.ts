@@ -1,7 +1,7 @@
 import { ConcurrencyError, deterministicUuid } from '@app/event-store';
 import { KeyedMutex, type Clock } from '@app/common';
 import { decide, evolve, fold, type RecommendationCommand, type RecommendationState } from '@app/recommendations';
-import { ConcurrentUpdateError, StaleRevisionError } from './application.errors';
+import { ConcurrentUpdateError, IdempotencyKeyReusedError, StaleRevisionError } from './application.errors';
 import { toDomainEvents, type LoadedRecommendation, type RecommendationStream } from './recommendation-stream';
 
 const MAX_ATTEMPTS = 8;
@@ -52,7 +52,7 @@ export class CommandExecutor {
       const loaded = options.idSeed
         ? await this.streams.load(command.recommendationId)
         : await this.streams.current(command.recommendationId);
-      const replayed = options.idSeed ? alreadyAppended(loaded as LoadedRecommendation, options.idSeed) : null;
+      const replayed = options.idSeed ? alreadyAppended(loaded as LoadedRecommendation, options.idSeed, command) : null;
       if (replayed) return replayed;
       const current = loaded.revision === null ? null : Number(loaded.revision);
       if (options.ifMatch !== null && options.ifMatch !== current) throw new StaleRevisionError(options.ifMatch, current);
@@ -90,18 +90,44 @@ export class CommandExecutor {
   }
 }
 
-/** A retried command whose events are already in the stream: answer as the first time. */
-function alreadyAppended(loaded: LoadedRecommendation, idSeed: string): CommandResult | null {
+/**
+ * A retried command whose events are already in the stream: answer as the first time. The events
+ * found under the seed must be what this command decided then (same types, decided on the state
+ * before them at their time); a seed reused for another command is refused, never answered with
+ * the other command's result.
+ */
+function alreadyAppended(loaded: LoadedRecommendation, idSeed: string, command: RecommendationCommand): CommandResult | null {
   const firstId = deterministicUuid(`${idSeed}:0`);
   const index = loaded.events.findIndex((e) => e.id === firstId);
   if (index < 0) return null;
   let last = index;
   while (last + 1 < loaded.events.length && loaded.events[last + 1].id === deterministicUuid(`${idSeed}:${last + 1 - index}`))
     last++;
+  const found = loaded.events.slice(index, last + 1).map((e) => e.type);
+  if (
+    !sameDecision(
+      command,
+      fold(toDomainEvents(loaded.events.slice(0, index))),
+      String(loaded.events[index].metadata.occurredAt),
+      found,
+    )
+  ) {
+    throw new IdempotencyKeyReusedError();
+  }
   const stateThen = fold(toDomainEvents(loaded.events.slice(0, last + 1)));
   const event = loaded.events[last];
   const id = stateThen.status === 'none' ? '' : stateThen.id;
   return { id, revision: Number(event.revision), position: Number(event.position), status: stateThen.status };
+}
+
+/** Whether `command`, decided on the state before some events at their time, gives events of their types. */
+function sameDecision(command: RecommendationCommand, before: RecommendationState, at: string, types: string[]): boolean {
+  try {
+    const decided = decide({ ...command, now: at }, before).map((e) => e.type);
+    return decided.length === types.length && decided.every((type, i) => type === types[i]);
+  } catch {
+    return false;
+  }
 }
 
 function backoff(attempt: number): Promise<void> {

@@ -162,25 +162,13 @@ describe('RecommendationCommands', () => {
     });
   });
 
-  // Known gap: a day count out of the calendar's range (1 to 365, whole) reaches the calendar,
-  // whose RangeError is no ApplicationError (asApplicationError gives null: a bug, a 500). The
-  // HTTP DTO checks the range first; the CLI, jobs and the importer to come do not. Turn these
-  // into plain `it` once the application refuses them itself.
-  it.failing.each([0, 1.5, 366])(
-    'KNOWN GAP, expected to fail until fixed: dueInWorkingDays %s is VALIDATION.FAILED',
-    async (days) => {
-      const id = await accepted();
-      const error = await failureOf(assignTo(id, 'home-affairs', { dueInWorkingDays: days }), secretariat());
-      expect(error).toMatchObject({ code: 'VALIDATION.FAILED', kind: 'invalid' });
-    },
-  );
+  it.each([0, 1.5, 366])('dueInWorkingDays %s is VALIDATION.FAILED from every way in, not only over HTTP', async (days) => {
+    const id = await accepted();
+    const error = await failureOf(assignTo(id, 'home-affairs', { dueInWorkingDays: days }), secretariat());
+    expect(error).toMatchObject({ code: 'VALIDATION.FAILED', kind: 'invalid' });
+  });
 
-  // Known gap: execute() prepares the command and checks its codes before any await, so these
-  // refusals are thrown synchronously from a function that returns a promise. Every caller today
-  // awaits it inside an async function, where it makes no difference; an importer collecting
-  // `Promise.allSettled(rows.map((row) => commands.execute(...)))` would have its batch thrown away
-  // by the first bad row. Turn this into a plain `it` once execute() is async.
-  it.failing('KNOWN GAP, expected to fail until fixed: a refusal comes through the returned promise', async () => {
+  it('a refusal comes through the returned promise', async () => {
     const outcomes = await Promise.allSettled([
       execute({ ...raiseInput, commune: 'atlantis' }, secretariat()),
       execute(raiseInput, secretariat()),

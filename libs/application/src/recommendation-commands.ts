@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, Directory, WorkingCalendar } from '@app/common';
+import { MAX_WORKING_DAYS, type Clock, type Directory, type WorkingCalendar } from '@app/common';
 import { deterministicUuid } from '@app/event-store';
 import { ErrorCodes, type Actor, type Due, type RecommendationCommand } from '@app/recommendations';
 import { ApplicationError, InvalidInputError } from './application.errors';
@@ -42,7 +42,8 @@ export class RecommendationCommands {
     private readonly clock: Clock,
   ) {}
 
-  execute(input: CommandInput, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
+  /** Every refusal comes through the returned promise, so callers may settle many at once. */
+  async execute(input: CommandInput, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
     const now = options.now ?? this.clock.now();
     const command = this.prepare(input, actor, now, options.idSeed);
     assertKnownCodes(command, this.directory);
@@ -64,7 +65,11 @@ export class RecommendationCommands {
     if (deadline.dueInWorkingDays === undefined) {
       throw new InvalidInputError('VALIDATION.FAILED', 'give dueAt or dueInWorkingDays');
     }
-    const { dueAt, computation } = this.calendar.addWorkingDays(now, deadline.dueInWorkingDays);
+    const days = deadline.dueInWorkingDays;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_WORKING_DAYS) {
+      throw new InvalidInputError('VALIDATION.FAILED', `dueInWorkingDays must be a whole number from 1 to ${MAX_WORKING_DAYS}`);
+    }
+    const { dueAt, computation } = this.calendar.addWorkingDays(now, days);
     return { dueAt, basis: computation };
   }
 
