@@ -110,10 +110,26 @@ export function scopeCondition(
   }
 }
 
-/** Full-text terms, each quoted, so that user input is never FTS5 syntax. */
+/** Distinct words a search uses at most; beyond them a query only costs more, it finds no better. */
+export const MAX_SEARCH_TERMS = 8;
+/** Longer "words" are cut: no word of a title is this long. */
+const MAX_TERM_LENGTH = 40;
+
+/**
+ * Full-text terms, each quoted, so that user input is never FTS5 syntax. Words the index would
+ * see as the same (case, tone marks, đ) are merged, and only the first {@link MAX_SEARCH_TERMS}
+ * distinct ones are kept, so a query of a hundred repeated words costs what one word costs.
+ */
 export function ftsQuery(q: string): string | null {
-  const terms = foldForSearch(q).match(/[\p{L}\p{M}\p{N}]+/gu);
-  return terms && terms.length > 0 ? terms.map((t) => `"${t}"`).join(' ') : null;
+  const words = foldForSearch(q.slice(0, 1000)).match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+  const terms = new Map<string, string>();
+  for (const word of words) {
+    const term = word.slice(0, MAX_TERM_LENGTH);
+    const key = term.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    if (!terms.has(key)) terms.set(key, term);
+    if (terms.size === MAX_SEARCH_TERMS) break;
+  }
+  return terms.size > 0 ? [...terms.values()].map((t) => `"${t}"`).join(' ') : null;
 }
 
 /**
