@@ -16,6 +16,8 @@ import {
   secretariat,
   VALID_BODY,
 } from '../support/recommendation-fixtures';
+import { ExpensiveGate } from '../../apps/api/src/throttling/expensive-gate';
+import { EXPENSIVE_LIMITS } from '../../apps/api/src/throttling/expensive.interceptor';
 import { createTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 
 /**
@@ -256,6 +258,44 @@ describe('probe findings', () => {
         // eslint-disable-next-line no-control-regex -- looking for control characters is the point
         expect(res.body.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       }
+    });
+
+    it('expensive requests are bounded: with the gate full, 429 REQUEST.BUSY with Retry-After; reports of now never wait', async () => {
+      const gate = t.app.get(ExpensiveGate);
+      const held = await Promise.all(Array.from({ length: EXPENSIVE_LIMITS.running }, (_, i) => gate.acquire(`holder-${i}`)));
+      const waiting = Array.from({ length: EXPENSIVE_LIMITS.waiting }, (_, i) => gate.acquire(`waiter-${i}`));
+      try {
+        const auditor = bearer(await t.token({ role: 'auditor', sub: 'auditor-flood' }));
+        for (const path of ['/audit/verify', '/audit/events', '/reports/summary?asOf=2026-03-01T00:00:00Z']) {
+          const res = await t.http().get(path).set('Authorization', auditor);
+          expectRefused(res, 429, 'REQUEST.BUSY');
+          expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        }
+        const live = await t.http().get('/reports/summary').set('Authorization', auditor);
+        expect(live.status).toBe(200);
+      } finally {
+        held.forEach((release) => release());
+        for (const next of waiting) (await next)();
+      }
+      const after = await t
+        .http()
+        .get('/audit/verify')
+        .set('Authorization', bearer(await t.token({ role: 'auditor' })));
+      expect(after.status).toBe(200);
+    });
+
+    it('a search of a hundred repeated words answers as one word does', async () => {
+      const token = bearer(await secretariat(t));
+      const one = await t
+        .http()
+        .get(`/recommendations?q=${encodeURIComponent('a')}`)
+        .set('Authorization', token);
+      const many = await t
+        .http()
+        .get(`/recommendations?q=${encodeURIComponent(Array.from({ length: 100 }, () => 'a').join(' '))}`)
+        .set('Authorization', token);
+      expect(many.status).toBe(200);
+      expect(many.body.total).toBe(one.body.total);
     });
   });
 });

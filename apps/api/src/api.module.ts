@@ -5,6 +5,8 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, parseDuration } from '@app/common';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { ExpensiveGate } from './throttling/expensive-gate';
+import { EXPENSIVE_LIMITS, ExpensiveRequestsInterceptor } from './throttling/expensive.interceptor';
 import { FixedWindowThrottlerStorage } from './throttling/fixed-window.storage';
 import { TokenVerifier } from './auth/token-verifier';
 import { DirectoryController } from './directory/directory.controller';
@@ -54,6 +56,8 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     OverdueReportHandler,
     SummaryReportHandler,
     { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+    { provide: ExpensiveGate, useFactory: () => new ExpensiveGate(EXPENSIVE_LIMITS) },
+    { provide: APP_INTERCEPTOR, useClass: ExpensiveRequestsInterceptor },
     // Throttling comes first, so that a flood of bad tokens is cut off before any is checked.
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },

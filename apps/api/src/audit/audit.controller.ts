@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AuditSigner, exportLines, verifyLog, type HeldCheckpoint } from '@app/audit';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { Public, Roles } from '../auth/auth.guard';
+import { Expensive } from '../throttling/expensive.interceptor';
 import { AuditEventsRequestDto, VerifyRequestDto } from './audit.request.dto';
 
 /** For auditors: the raw log, its integrity, and the key that signs its checkpoints. Every answer comes from the log alone. */
@@ -19,6 +20,7 @@ export class AuditController {
   /** NDJSON, one event per line, written as the client reads (backpressure), resumable by position. */
   @Get('events')
   @Roles('auditor')
+  @Expensive()
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'The global log as NDJSON, filtered by stream, type and time, resumable by position' })
   async events(@Query() dto: AuditEventsRequestDto, @Req() req: Request, @Res() res: Response): Promise<void> {
@@ -42,6 +44,7 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor')
+  @Expensive()
   @ApiOperation({ summary: 'Recompute every hash chain and check every signed checkpoint (and one you hold)' })
   async verify(@Query() dto: VerifyRequestDto) {
     const held: HeldCheckpoint[] = [];

@@ -1,9 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { Actor } from '@app/recommendations';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { Expensive } from '../throttling/expensive.interceptor';
 import { ListRecommendationsRequestDto } from './list-recommendations.request.dto';
 import { ListRecommendationsQuery, OverdueReportQuery, SummaryReportQuery } from './read-queries';
 import { OverdueReportRequestDto, SummaryReportRequestDto } from './reports.request.dto';
@@ -33,6 +35,7 @@ export class ReportsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('overdue')
+  @Expensive(withAsOf)
   @ApiOperation({ summary: 'Overdue assignments grouped by department, commune, working group or category' })
   overdue(@Query() dto: OverdueReportRequestDto, @CurrentActor() actor: Actor) {
     const page = { limit: dto.limit, group: dto.group, cursor: dto.cursor };
@@ -42,6 +45,7 @@ export class ReportsController {
   }
 
   @Get('summary')
+  @Expensive(withAsOf)
   @ApiOperation({
     summary: 'Totals by status; per department open, overdue, resolved, on-time rate, median days to resolve, ageing',
   })
@@ -49,4 +53,9 @@ export class ReportsController {
     const period = { from: dto.from ? new Date(dto.from) : undefined, to: dto.to ? new Date(dto.to) : undefined };
     return this.queryBus.execute(new SummaryReportQuery(actor, period, dto.asOf ? new Date(dto.asOf) : undefined));
   }
+}
+
+/** A report of the past is built from history; a report of now reads the live tables. */
+function withAsOf(request: Request): boolean {
+  return request.query.asOf !== undefined;
 }

@@ -1,0 +1,79 @@
+/** Thrown when the gate's queue is full: the caller should come back later. */
+export class GateBusyError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many expensive requests are running or waiting; try again shortly');
+  }
+}
+
+export interface GateLimits {
+  /** Expensive requests running at once, over every caller. */
+  running: number;
+  /** Of those, at once for one caller. */
+  perCaller: number;
+  /** Requests waiting for a slot; beyond it a request is refused at once. */
+  waiting: number;
+}
+
+interface Waiter {
+  caller: string;
+  start: () => void;
+}
+
+/**
+ * Bounds the work that walks the log or builds a report from history: at most `running` at once
+ * (`perCaller` for one caller), the next `waiting` queued in arrival order, the rest refused. A
+ * flood of expensive requests then costs a bounded amount at any moment, and cheap requests
+ * (health, lists, commands) keep their turn on the event loop.
+ */
+export class ExpensiveGate {
+  private running = 0;
+  private readonly byCaller = new Map<string, number>();
+  private readonly queue: Waiter[] = [];
+
+  constructor(private readonly limits: GateLimits) {}
+
+  /** Waits for a slot and returns its release; throws {@link GateBusyError} when the queue is full. */
+  acquire(caller: string): Promise<() => void> {
+    if (this.mayStart(caller)) return Promise.resolve(this.take(caller));
+    if (this.queue.length >= this.limits.waiting) return Promise.reject(new GateBusyError(this.retryAfter()));
+    return new Promise((resolve) => this.queue.push({ caller, start: () => resolve(this.take(caller)) }));
+  }
+
+  /** Requests running and waiting now. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.queue.length };
+  }
+
+  private mayStart(caller: string): boolean {
+    return this.running < this.limits.running && (this.byCaller.get(caller) ?? 0) < this.limits.perCaller;
+  }
+
+  private take(caller: string): () => void {
+    this.running += 1;
+    this.byCaller.set(caller, (this.byCaller.get(caller) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running -= 1;
+      const left = (this.byCaller.get(caller) ?? 1) - 1;
+      if (left === 0) this.byCaller.delete(caller);
+      else this.byCaller.set(caller, left);
+      this.startNext();
+    };
+  }
+
+  /** The first waiter that may start now (a caller at its own limit does not block the others). */
+  private startNext(): void {
+    for (let i = 0; i < this.queue.length && this.running < this.limits.running; i++) {
+      if (!this.mayStart(this.queue[i].caller)) continue;
+      const [next] = this.queue.splice(i, 1);
+      next.start();
+      i -= 1;
+    }
+  }
+
+  private retryAfter(): number {
+    return Math.max(1, Math.ceil(this.queue.length / Math.max(1, this.limits.running)));
+  }
+}
