@@ -14,13 +14,21 @@ export interface ReceivedMail {
 
 export interface SmtpSink {
   url: string;
+  /** Messages accepted. */
   mails: ReceivedMail[];
+  /** Messages answered `451 try again later`, as `refuse` chose. */
+  refused: ReceivedMail[];
   close(): Promise<void>;
 }
 
-/** A local SMTP server that accepts every message (no TLS, no auth) and keeps it for the test. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * A local SMTP server (no TLS, no auth) that keeps each message for the test. It accepts every
+ * message, unless `refuse` says to answer this one with a temporary failure, as a full mailbox
+ * or a greylisting server would.
+ */
+export async function startSmtpSink(options: { refuse?: (mail: ReceivedMail) => boolean } = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
+  const refused: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     // Without STARTTLS on offer nodemailer sends in clear, so the sink needs no certificate.
@@ -32,7 +40,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const headers = parseHeaders(raw);
-        mails.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           headers,
@@ -40,7 +48,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           deliveryId: headers['x-delivery-id'] ?? '',
           text: bodyText(raw, headers),
           raw,
-        });
+        };
+        if (options.refuse?.(mail)) {
+          refused.push(mail);
+          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          return;
+        }
+        mails.push(mail);
         callback();
       });
     },
@@ -50,6 +64,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    refused,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

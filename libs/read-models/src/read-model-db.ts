@@ -105,6 +105,15 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       on_time INTEGER NOT NULL,
       PRIMARY KEY (id, position)
     );
+    -- Each channel of a notice (ReminderSent, DeadlineEscalated) until its outcome is recorded
+    -- (NotificationDelivered or NotificationFailed): what a reconcile re-enqueues when Redis lost it.
+    CREATE TABLE IF NOT EXISTS pending_deliveries (
+      notice_id TEXT NOT NULL,
+      channel TEXT NOT NULL,
+      id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      PRIMARY KEY (notice_id, channel)
+    ) WITHOUT ROWID;
     CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2');
   `);
   if (options.indexes !== false) createSecondaryIndexes(db);

@@ -35,7 +35,8 @@ export type RecommendationCommand =
   | (Base & { type: 'ResolveRecommendation'; resolution: string })
   | (Base & { type: 'ReopenRecommendation'; reason: string; due: Due; department: string | null })
   | (Base & { type: 'SendReminder'; assignmentNo: number; lead: string; dueAt: string; channels: string[] })
-  | (Base & { type: 'EscalateDeadline'; assignmentNo: number; level: number; dueAt: string })
+  | (Base & { type: 'EscalateDeadline'; assignmentNo: number; level: number; dueAt: string; channels: string[] })
+  | (Base & { type: 'RecordNotificationDelivery'; assignmentNo: number; channel: string; notice: string; noticeId: string })
   | (Base & { type: 'RecordNotificationFailure'; assignmentNo: number; channel: string; notice: string; error: string });
 
 export type RecommendationCommandType = RecommendationCommand['type'];

@@ -90,6 +90,7 @@ ResolveRecommendation/secretariat  NF      IT        resolved  resolved  IT     
 ReopenRecommendation               NF      IT        IT        IT        IT        IT        assigned
 SendReminder                       NF      IT        IT        IT        IT        assigned  IT
 EscalateDeadline                   NF      IT        IT        IT        IT        assigned  IT
+RecordNotificationDelivery         NF      raised    accepted  accepted  declined  assigned  resolved
 RecordNotificationFailure          NF      raised    accepted  accepted  declined  assigned  resolved
 `;
 
@@ -109,7 +110,8 @@ const ROWS: Record<string, [RecommendationCommand, RecommendationEventType]> = {
   ReopenRecommendation: [command('ReopenRecommendation'), 'RecommendationReopened'],
   SendReminder: [command('SendReminder'), 'ReminderSent'],
   EscalateDeadline: [command('EscalateDeadline', { now: AFTER_DUE }), 'DeadlineEscalated'],
-  // A failed notice is worth recording whatever happened to the item since it was sent.
+  // A delivery's outcome is worth recording whatever happened to the item since its notice was sent.
+  RecordNotificationDelivery: [command('RecordNotificationDelivery'), 'NotificationDelivered'],
   RecordNotificationFailure: [command('RecordNotificationFailure'), 'NotificationFailed'],
 };
 
@@ -165,6 +167,7 @@ const WHO: Record<RecommendationCommandType, Role[]> = {
   // Not in API.md: the service's own notices, which no token can send.
   SendReminder: ['system'],
   EscalateDeadline: ['system'],
+  RecordNotificationDelivery: ['system'],
   RecordNotificationFailure: ['system'],
 };
 const ACTOR_OF: Record<Role, Actor> = {
@@ -541,11 +544,19 @@ describe('decide: escalations', () => {
     expect(refusalOf(() => escalate(assigned().build(), { now: plus(DUE_AT, -1) }))).toEqual(REFUSED.staleNotice);
   });
 
-  it('fires at the due date itself, zero days overdue', () => {
-    expect(escalate(assigned().build(), { now: DUE_AT, level: 1 })).toEqual([
+  it('fires at the due date itself, zero days overdue, naming the channels its notice goes to', () => {
+    expect(escalate(assigned().build(), { now: DUE_AT, level: 1, channels: ['webhook', 'email'] })).toEqual([
       {
         type: 'DeadlineEscalated',
-        data: { assignmentNo: 1, department: HOME_AFFAIRS, level: 1, dueAt: DUE_AT, daysOverdue: 0, escalatedAt: DUE_AT },
+        data: {
+          assignmentNo: 1,
+          department: HOME_AFFAIRS,
+          level: 1,
+          dueAt: DUE_AT,
+          daysOverdue: 0,
+          channels: ['webhook', 'email'],
+          escalatedAt: DUE_AT,
+        },
       },
     ]);
   });
@@ -580,8 +591,20 @@ describe('decide: escalations', () => {
   });
 });
 
-describe('decide: notification failures', () => {
-  it('name the department of the last assignment, even after resolution', () => {
+describe('decide: notification outcomes', () => {
+  it('a delivery names its notice and the department of the last assignment, even after resolution', () => {
+    const history = aRecommendation().accepted().assignedTo('finance').reminded().resolved().build();
+    const noticeId = '0b8f8a8e-52a4-5c39-8f3e-2a1d6c2e9b71';
+    const cmd = command('RecordNotificationDelivery', { channel: 'email', notice: 'ReminderSent', noticeId });
+    expect(when(history, cmd)).toEqual([
+      {
+        type: 'NotificationDelivered',
+        data: { assignmentNo: 1, department: 'finance', channel: 'email', notice: 'ReminderSent', noticeId, deliveredAt: NOW },
+      },
+    ]);
+  });
+
+  it('a failure names the department of the last assignment, even after resolution', () => {
     const history = aRecommendation().accepted().assignedTo('finance').resolved().build();
     const cmd = command('RecordNotificationFailure', { channel: 'webhook', notice: 'escalation 1', error: 'HTTP 503' });
     expect(when(history, cmd)).toEqual([

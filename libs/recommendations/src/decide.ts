@@ -150,14 +150,27 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
       return [
         {
           type: 'DeadlineEscalated',
-          data: { assignmentNo, department, level: command.level, dueAt, daysOverdue, escalatedAt: now },
+          data: {
+            assignmentNo,
+            department,
+            level: command.level,
+            dueAt,
+            daysOverdue,
+            channels: command.channels,
+            escalatedAt: now,
+          },
         },
       ];
     }
+    case 'RecordNotificationDelivery': {
+      const { assignmentNo, channel, notice, noticeId } = command;
+      const data = { assignmentNo, department: lastDepartment(state), channel, notice, noticeId, deliveredAt: now };
+      return [{ type: 'NotificationDelivered', data }];
+    }
     case 'RecordNotificationFailure': {
-      const department = (state.status === 'assigned' ? state.assignment : state.lastAssignment)?.department ?? '';
       const { assignmentNo, channel, notice, error } = command;
-      return [{ type: 'NotificationFailed', data: { assignmentNo, department, channel, notice, error, failedAt: now } }];
+      const data = { assignmentNo, department: lastDepartment(state), channel, notice, error, failedAt: now };
+      return [{ type: 'NotificationFailed', data }];
     }
     default: {
       const unhandled: never = command;
@@ -216,6 +229,11 @@ function assignedBy(command: RecommendationCommand, state: RecommendationState):
   const assigned = state as StateOf<'assigned'>;
   rule.departmentActsOnlyOnItsAssignment(assigned.assignment.department, command.actor);
   return assigned;
+}
+
+/** The department of the current or latest assignment: the one a notice went to. */
+function lastDepartment(state: Exclude<RecommendationState, { status: 'none' }>): string {
+  return (state.status === 'assigned' ? state.assignment : state.lastAssignment)?.department ?? '';
 }
 
 function sameInstant(a: string, b: string): boolean {

@@ -58,6 +58,7 @@ const API_WHO: Record<
   ReopenRecommendation: (a) => a.role === 'committee' || a.role === 'secretariat',
   SendReminder: (a) => a.role === 'system',
   EscalateDeadline: (a) => a.role === 'system',
+  RecordNotificationDelivery: (a) => a.role === 'system',
   RecordNotificationFailure: (a) => a.role === 'system',
 };
 
@@ -83,6 +84,7 @@ const API_TRANSITIONS: Record<
   ReopenRecommendation: { from: ['resolved'], to: 'assigned' },
   SendReminder: { from: ['assigned'], to: 'assigned' },
   EscalateDeadline: { from: ['assigned'], to: 'assigned' },
+  RecordNotificationDelivery: { from: ['raised', 'accepted', 'declined', 'assigned', 'resolved'], to: null },
   RecordNotificationFailure: { from: ['raised', 'accepted', 'declined', 'assigned', 'resolved'], to: null },
 };
 const COMMAND_TYPES = Object.keys(API_TRANSITIONS) as RecommendationCommandType[];
@@ -124,9 +126,9 @@ const stepArbitrary = fc.record({
 type Step = typeof stepArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
 function toCommand(step: Step, state: RecommendationState, now: string): RecommendationCommand {
-  // A failed notice fits every status; left to the unfitting picks, it does not crowd out the rest.
-  const fits = (t: RecommendationCommandType) =>
-    t !== 'RecordNotificationFailure' && API_TRANSITIONS[t].from.includes(state.status);
+  // Delivery outcomes fit every status; left to the unfitting picks, they do not crowd out the rest.
+  const outcomes: RecommendationCommandType[] = ['RecordNotificationDelivery', 'RecordNotificationFailure'];
+  const fits = (t: RecommendationCommandType) => !outcomes.includes(t) && API_TRANSITIONS[t].from.includes(state.status);
   const fitting = COMMAND_TYPES.filter(fits);
   const candidates = step.fitting && fitting.length > 0 ? fitting : COMMAND_TYPES;
   const type = candidates[step.pick % candidates.length];
@@ -147,6 +149,7 @@ function toCommand(step: Step, state: RecommendationState, now: string): Recomme
     ReopenRecommendation: { due, department: step.reopenTo },
     SendReminder: { assignmentNo, dueAt: noticeDueAt, lead: step.lead },
     EscalateDeadline: { assignmentNo, dueAt: noticeDueAt, level },
+    RecordNotificationDelivery: { assignmentNo },
     RecordNotificationFailure: { assignmentNo },
   };
   const base = command(type, { now, ...fields[type] });

@@ -119,9 +119,25 @@ export interface ReminderSent {
 
 export interface DeadlineEscalated {
   type: 'DeadlineEscalated';
-  data: { assignmentNo: number; department: string; level: number; dueAt: string; daysOverdue: number; escalatedAt: string };
+  data: {
+    assignmentNo: number;
+    department: string;
+    level: number;
+    dueAt: string;
+    daysOverdue: number;
+    /** Where its notice goes (since schema version 3; older escalations read as `[]`, see upcasters.ts). */
+    channels: string[];
+    escalatedAt: string;
+  };
 }
 
+/** One channel of a notice reached the department. `noticeId` is the id of the ReminderSent or DeadlineEscalated event. */
+export interface NotificationDelivered {
+  type: 'NotificationDelivered';
+  data: { assignmentNo: number; department: string; channel: string; notice: string; noticeId: string; deliveredAt: string };
+}
+
+/** One channel of a notice failed after every retry. Its notice is the event its causation id names. */
 export interface NotificationFailed {
   type: 'NotificationFailed';
   data: { assignmentNo: number; department: string; channel: string; notice: string; error: string; failedAt: string };
@@ -141,6 +157,7 @@ export type RecommendationEvent =
   | RecommendationReopened
   | ReminderSent
   | DeadlineEscalated
+  | NotificationDelivered
   | NotificationFailed;
 
 export type RecommendationEventType = RecommendationEvent['type'];

@@ -219,6 +219,12 @@ describe('evolve: the state after each event', () => {
     };
     expect(evolve(before, failed)).toBe(before);
   });
+
+  it('NotificationDelivered changes nothing', () => {
+    const history = aRecommendation().accepted().assignedTo(HOME_AFFAIRS).reminded().delivered('notice-1').build();
+    const before = given(history.slice(0, -1));
+    expect(evolve(before, history[history.length - 1])).toBe(before);
+  });
 });
 
 describe('evolve: scope and assignment history', () => {

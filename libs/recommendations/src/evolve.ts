@@ -104,6 +104,7 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
       }));
     case 'DeadlineEscalated':
       return withAssignment(state, (a) => ({ ...a, escalationLevel: Math.max(a.escalationLevel, event.data.level) }));
+    case 'NotificationDelivered':
     case 'NotificationFailed':
       return state;
     default: {

@@ -9,3 +9,4 @@ export { decide } from './decide';
 export { evolve, fold, reminderKey } from './evolve';
 export * from './view';
 export * from './upcasters';
+export * from './deliveries';

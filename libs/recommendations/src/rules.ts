@@ -19,6 +19,7 @@ export const ALLOWED_ROLES = {
   ReopenRecommendation: ['committee', 'secretariat'],
   SendReminder: ['system'],
   EscalateDeadline: ['system'],
+  RecordNotificationDelivery: ['system'],
   RecordNotificationFailure: ['system'],
 } as const satisfies Record<RecommendationCommandType, readonly Role[]>;
 
@@ -50,6 +51,8 @@ export const ALLOWED_FROM: Record<RecommendationCommandType, readonly Recommenda
   ReopenRecommendation: ['resolved'],
   SendReminder: ['assigned'],
   EscalateDeadline: ['assigned'],
+  // A delivery's outcome is worth recording whatever happened to the item since its notice.
+  RecordNotificationDelivery: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
   RecordNotificationFailure: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
 };
 

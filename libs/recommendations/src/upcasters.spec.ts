@@ -41,7 +41,28 @@ const raisedAndAccepted = (): RecommendationEvent[] => aRecommendation('rec-v1')
 
 describe('upcasters: stored events in the current shape', () => {
   it('the current schema version is the one new events are written with', () => {
-    expect(CURRENT_SCHEMA_VERSION).toBe(2);
+    expect(CURRENT_SCHEMA_VERSION).toBe(3);
+  });
+
+  it.each([1, 2])(
+    'a DeadlineEscalated stored with schemaVersion %s, without channels, reads as sent to no tracked channel',
+    (version) => {
+      const [escalated] = aRecommendation().accepted().assignedTo('home-affairs').escalated().build().slice(-1);
+      const { channels: _channels, ...withoutChannels } = escalated.data as Record<string, unknown>;
+      const event = upcast('DeadlineEscalated', withoutChannels, version);
+      expect(event).toEqual({ type: 'DeadlineEscalated', data: { ...withoutChannels, channels: [] } });
+      expect(withoutChannels).not.toHaveProperty('channels');
+    },
+  );
+
+  it('a DeadlineEscalated stored with schemaVersion 2 folds to the same state as one written today', () => {
+    const today = aRecommendation('rec-v2-escalated').accepted().assignedTo('home-affairs').escalated({ level: 2 }).build();
+    const old = stored(today, 2).map((e) =>
+      e.type === 'DeadlineEscalated'
+        ? { ...e, data: Object.fromEntries(Object.entries(e.data).filter(([k]) => k !== 'channels')) }
+        : e,
+    );
+    expect(replay(old)).toEqual(fold(today));
   });
 
   it('a RecommendationAssigned stored with schemaVersion 1, without dueBasis and instructions, replays to an assigned state with an explicit due date and no instructions', () => {

@@ -4,7 +4,7 @@ import type { RecommendationEvent } from './events';
  * Stored events never change shape; readers see the current shape through upcasters, one per
  * (type, schemaVersion) that changed. Each turns version n into n + 1; they chain.
  */
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
@@ -18,6 +18,11 @@ const UPCASTERS: Record<string, Upcaster> = {
     dueBasis: data.dueBasis ?? { method: 'explicit' },
     instructions: data.instructions ?? null,
   }),
+  /**
+   * Before version 3 an escalation did not record the channels of its notice, and no delivery
+   * outcome was recorded for any notice: an old escalation reads as owing no delivery.
+   */
+  'DeadlineEscalated@2': (data) => ({ ...data, channels: data.channels ?? [] }),
 };
 
 /** The event in the current shape, whatever version it was stored with (missing version = 1). */

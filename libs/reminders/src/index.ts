@@ -1,4 +1,5 @@
 export * from './jobs';
 export * from './schedule';
+export * from './notices';
 export * from './notify/webhook';
 export * from './notify/mail';

@@ -27,6 +27,9 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 
 export type Channel = 'webhook' | 'email';
 
+/** A channel as events record it (a plain string): one the notifier knows, or not. */
+export const isChannel = (value: string): value is Channel => value === 'webhook' || value === 'email';
+
 /** What a notification says; complete, so delivery needs no further lookup. */
 export interface Notice {
   kind: 'ReminderSent' | 'DeadlineEscalated' | 'DailyDigest';

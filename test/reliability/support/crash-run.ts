@@ -18,13 +18,14 @@ import {
   foldedStates,
   headPositionOf,
   isRecommendation,
+  outcomeProblems,
   readLog,
   replayProblems,
   structuralProblems,
   type LoggedEvent,
 } from './event-log';
 import { EVENT_OF, Load, mintTokens, sendRequest, tally, toAck, type Ack, type Tokens } from './load';
-import { expireDeadWorkerLocks, jobStates, type ActiveJobs } from './queues';
+import { activeJobs, JobEndWatch, type ActiveJobs } from './queues';
 import { rng, type Rng } from './random';
 import { checkpointOf, compareWithRebuild } from './read-models';
 import { ServiceProcess } from './service';
@@ -75,6 +76,9 @@ export interface Verification {
   deliveries: number;
   duplicateDeliveries: number;
   deliveryProblems: string[];
+  /** Recorded delivery outcomes, and what is wrong with them (see outcomeProblems). */
+  outcomes: number;
+  outcomeProblems: string[];
   head: number;
   readModels: Awaited<ReturnType<typeof compareWithRebuild>>;
 }
@@ -96,6 +100,8 @@ export class CrashRun {
   retried = { sent: 0, acked: 0, refused: {} as Record<string, number>, unanswered: 0 };
   resolvedAtRest = { sent: 0, refused: [] as string[] };
   private loadStartedAt = 0;
+  /** When the last restart began (the old process dead, the new one not yet spawned). */
+  private restartedAt = 0;
   private onDelivery: (() => void) | null = null;
 
   private constructor(
@@ -217,7 +223,7 @@ export class CrashRun {
     const scheduler = workerState.prepare("SELECT position FROM checkpoints WHERE name = 'reminder-scheduler'").get() as
       { position: number } | undefined;
     workerState.close();
-    const runningJobs = await expireDeadWorkerLocks(REDIS_URL, this.prefix, QUEUES);
+    const runningJobs = await activeJobs(REDIS_URL, this.prefix, QUEUES);
     return {
       atMs,
       head,
@@ -232,6 +238,7 @@ export class CrashRun {
 
   /** Starts the service again on the same folder and port, as an operator (or systemd) would. */
   async restart(): Promise<void> {
+    this.restartedAt = Date.now();
     this.service = await ServiceProcess.start(this.env(), { port: this.service.port });
   }
 
@@ -256,24 +263,49 @@ export class CrashRun {
     }
   }
 
-  /** Waits until the jobs that were running at the kill ran again to the end (see expireDeadWorkerLocks). */
-  async rerunJobs(atKill: AtKill, queue = 'deadlines'): Promise<Record<string, string>> {
+  /**
+   * Waits until each job that was running at the kill has run again to the end after the restart
+   * (completed or failed, as the queue's event stream says), or was removed because its assignment
+   * ended or its due date moved (the log says so; the scheduler drops such jobs whether or not they
+   * ran again), and fails unless all did within `withinMs` of the restart. Nothing here touches
+   * Redis: the dead worker's locks expire and the restarted worker's stalled checks find its jobs,
+   * as after any crash. Returns how each ended, and how long after the restart.
+   */
+  async rerunJobs(atKill: AtKill, queue = 'deadlines', withinMs = 20_000): Promise<Record<string, string>> {
     const ids = atKill.runningJobs.find((j) => j.queue === queue)?.ids ?? [];
     if (ids.length === 0) return {};
-    return until(
-      async () => {
-        const states = await jobStates(REDIS_URL, this.prefix, queue, ids);
-        return Object.values(states).every((s) => s === 'completed' || s === 'failed') && states;
-      },
-      `the ${queue} jobs running at the kill to run again`,
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    const watch = JobEndWatch.of(REDIS_URL, this.prefix, queue, ids, this.restartedAt);
+    const after = (at: number) => `+${((at - this.restartedAt) / 1000).toFixed(1)} s`;
+    const describe = (id: string) => {
+      const end = watch.ends.get(id);
+      if (!end) return 'not yet';
+      if (end.event !== 'removed') return `${end.event} ${after(end.at)}`;
+      return noLongerApplies(this.dataDir, id) ? `removed ${after(end.at)}, its assignment ended or moved` : 'removed';
+    };
+    const done = (line: string) => /^(completed|failed)|assignment ended/.test(line);
+    try {
+      return await until(
+        async () => {
+          await watch.poll();
+          const lines = Object.fromEntries(ids.map((id) => [id, describe(id)]));
+          return Object.values(lines).every(done) && lines;
+        },
+        `the ${queue} jobs running at the kill to run again within ${withinMs / 1000} s of the restart`,
+        { timeoutMs: Math.max(0, this.restartedAt + withinMs - Date.now()), intervalMs: 200 },
+      );
+    } catch (error) {
+      const lines = Object.fromEntries(ids.map((id) => [id, describe(id)]));
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(lines)}`, { cause: error });
+    } finally {
+      watch.close();
+    }
   }
 
   /**
    * Brings the service to rest: every item still assigned is resolved by its department (which
-   * ends its reminders and escalations), then waits until the log stops growing and /health
-   * reports the projections caught up (lag 0), and stops the service. The files then hold one
+   * ends its reminders and escalations), then waits until the log stops growing, /health
+   * reports the projections caught up (lag 0) and no delivery waits for its outcome (the read
+   * model's pending deliveries), and stops the service. The files then hold one
    * log and the read models of exactly that log.
    */
   async settle(): Promise<void> {
@@ -312,9 +344,10 @@ export class CrashRun {
             return false;
           }
           const health = await this.service.health();
-          return Date.now() - stableSince >= 1500 && health?.projections.lag === 0 && health.projections.position === head;
+          const caughtUp = health?.projections.lag === 0 && health.projections.position === head;
+          return Date.now() - stableSince >= 1500 && caughtUp && pendingDeliveries(this.dataDir) === 0;
         },
-        'the log to stop growing and the projections to catch up (GET /health lag 0)',
+        'the log to stop growing, the projections to catch up (GET /health lag 0) and every delivery to have its outcome',
         { timeoutMs: 30_000, intervalMs: 100 },
       );
     } finally {
@@ -357,6 +390,8 @@ export class CrashRun {
       deliveries: this.webhook.deliveries.length,
       duplicateDeliveries: Object.values(deliveryIds).filter((n) => n > 1).length,
       deliveryProblems,
+      outcomes: log.filter((e) => e.type === 'NotificationDelivered' || e.type === 'NotificationFailed').length,
+      outcomeProblems: outcomeProblems(log),
       head: log.length === 0 ? 0 : log[log.length - 1].position,
       readModels: await compareWithRebuild(this.dataDir),
     };
@@ -383,6 +418,31 @@ export class CrashRun {
     await deleteKeys(REDIS_URL, `${this.prefix}:*`);
     if (!process.env.REL_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Deliveries the live read model says still wait for their outcome. */
+function pendingDeliveries(dataDir: string): number {
+  const db = new Database(activeReadModelFile(dataDir), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM pending_deliveries').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Whether the log ended the assignment of a deadline job (`reminder-<id>-<assignment>-<lead>`,
+ * `escalation-<id>-<assignment>-<level>`) or moved its due date: the only reasons the service
+ * removes such a job.
+ */
+function noLongerApplies(dataDir: string, jobId: string): boolean {
+  const match = /^(?:reminder|escalation)-(.+)-(\d+)-[^-]+$/.exec(jobId);
+  if (!match) return false;
+  const [, id, assignmentNo] = match;
+  const ending = ['AssignmentReturned', 'RecommendationResolved', 'DeadlineExtended'];
+  return readLog(dataDir).some(
+    (e) => e.stream === `recommendation-${id}` && ending.includes(e.type) && e.data.assignmentNo === Number(assignmentNo),
+  );
 }
 
 /**

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { canonicalJson } from '@app/event-store';
 import {
+  channelsOwed,
   decide,
+  deliveryClosed,
   evolve,
   RECOMMENDATION_STREAM_PREFIX,
   upcast,
@@ -185,7 +187,25 @@ export function commandBehind(
     }
     case 'DeadlineEscalated': {
       const d = recorded.data;
-      return { ...base, type: 'EscalateDeadline', assignmentNo: d.assignmentNo, level: d.level, dueAt: d.dueAt };
+      return {
+        ...base,
+        type: 'EscalateDeadline',
+        assignmentNo: d.assignmentNo,
+        level: d.level,
+        dueAt: d.dueAt,
+        channels: d.channels,
+      };
+    }
+    case 'NotificationDelivered': {
+      const d = recorded.data;
+      return {
+        ...base,
+        type: 'RecordNotificationDelivery',
+        assignmentNo: d.assignmentNo,
+        channel: d.channel,
+        notice: d.notice,
+        noticeId: d.noticeId,
+      };
     }
     case 'NotificationFailed': {
       const d = recorded.data;
@@ -233,6 +253,43 @@ export function replayProblems(events: LoggedEvent[]): string[] {
         );
       }
       state = evolve(state, recorded);
+    }
+  }
+  return problems;
+}
+
+/**
+ * "Each delivery ends in exactly one recorded outcome", for a log at rest: every channel of every
+ * notice stored since outcomes are recorded has exactly one NotificationDelivered or
+ * NotificationFailed, and every outcome answers a notice of its own item. Returns what is wrong.
+ */
+export function outcomeProblems(events: LoggedEvent[]): string[] {
+  const recommendations = events.filter(isRecommendation);
+  const logged = recommendations.map((e) => ({
+    stored: e,
+    logged: {
+      id: e.id,
+      event: upcast(e.type, e.data, e.metadata.schemaVersion),
+      schemaVersion: e.metadata.schemaVersion,
+      causationId: e.metadata.causationId,
+    },
+  }));
+  const notices = new Map(logged.map(({ stored }) => [stored.id, stored]));
+  const outcomes = new Map<string, number>();
+  const problems: string[] = [];
+  for (const { stored, logged: l } of logged) {
+    const closed = deliveryClosed(l);
+    if (!closed) continue;
+    const key = `${closed.noticeId} ${closed.channel}`;
+    outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    if (notices.get(closed.noticeId)?.stream !== stored.stream)
+      problems.push(`${stored.type} ${stored.id} (${stored.stream}) answers ${closed.noticeId}, no notice of that item`);
+  }
+  for (const [key, count] of outcomes) if (count > 1) problems.push(`delivery ${key} has ${count} outcomes`);
+  for (const { stored, logged: l } of logged) {
+    for (const channel of channelsOwed(l)) {
+      if (!outcomes.has(`${stored.id} ${channel}`))
+        problems.push(`${stored.type} ${stored.id} (${stored.stream}) has no outcome for ${channel}`);
     }
   }
   return problems;

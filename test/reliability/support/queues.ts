@@ -5,25 +5,29 @@ export interface ActiveJobs {
   ids: string[];
 }
 
-/**
- * After a SIGKILL, the jobs the dead worker was running stay in BullMQ's `active` list under a
- * lock that expires only after `lockDuration` (30 s); the next worker then needs two stalled
- * checks (30 s apart) to run them again. This does what those 60 s would do, at once: drops the
- * dead worker's locks and marks its jobs as stalled, so the restarted worker's first stalled
- * check (at its start) moves them back to wait and runs them again — the re-run a crash causes.
- * Only for a queue whose workers are all dead. Returns the jobs found running.
- */
-export async function expireDeadWorkerLocks(redisUrl: string, prefix: string, queues: string[]): Promise<ActiveJobs[]> {
+/** How a job ended, as the queue's event stream tells it, and when (ms since the epoch). */
+export interface JobEnd {
+  event: 'completed' | 'failed' | 'removed';
+  at: number;
+}
+
+async function connect(redisUrl: string): Promise<Redis> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   await redis.connect();
+  return redis;
+}
+
+/**
+ * The jobs that workers hold right now in BullMQ's `active` list, per queue. Read after a
+ * SIGKILL, they are the jobs the dead worker was running: their locks are left to expire and the
+ * restarted worker's own stalled checks to find them, as after any real crash.
+ */
+export async function activeJobs(redisUrl: string, prefix: string, queues: string[]): Promise<ActiveJobs[]> {
+  const redis = await connect(redisUrl);
   try {
     const found: ActiveJobs[] = [];
     for (const queue of queues) {
-      const key = (suffix: string) => `${prefix}:${queue}:${suffix}`;
-      const ids = (await redis.lrange(key('active'), 0, -1)).filter((id) => !id.startsWith('0:'));
-      for (const id of ids) await redis.del(key(`${id}:lock`));
-      if (ids.length > 0) await redis.sadd(key('stalled'), ...ids);
-      await redis.del(key('stalled-check'));
+      const ids = (await redis.lrange(`${prefix}:${queue}:active`, 0, -1)).filter((id) => !id.startsWith('0:'));
       found.push({ queue, ids });
     }
     return found;
@@ -32,25 +36,45 @@ export async function expireDeadWorkerLocks(redisUrl: string, prefix: string, qu
   }
 }
 
-/** The BullMQ state of each job (`completed`, `failed`, `active`, `wait`, `delayed`, or `missing`). */
-export async function jobStates(redisUrl: string, prefix: string, queue: string, ids: string[]): Promise<Record<string, string>> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-  await redis.connect();
-  try {
-    const key = (suffix: string) => `${prefix}:${queue}:${suffix}`;
-    const states: Record<string, string> = {};
-    for (const id of ids) {
-      if ((await redis.zscore(key('completed'), id)) !== null) states[id] = 'completed';
-      else if ((await redis.zscore(key('failed'), id)) !== null) states[id] = 'failed';
-      else if ((await redis.zscore(key('delayed'), id)) !== null) states[id] = 'delayed';
-      else if ((await redis.lpos(key('active'), id)) !== null) states[id] = 'active';
-      else if ((await redis.lpos(key('wait'), id)) !== null) states[id] = 'wait';
-      else if ((await redis.exists(key(id))) === 0) states[id] = 'missing';
-      else states[id] = 'other';
+/**
+ * Follows a queue's event stream from `sinceMs` on and keeps how each of `ids` ended there
+ * (completed, failed, or removed), the last word for each. Read incrementally, so that the
+ * stream's trimming cannot hide an end it has already seen.
+ */
+export class JobEndWatch {
+  private readonly redis: Redis;
+  private cursor: string;
+  readonly ends = new Map<string, JobEnd>();
+
+  constructor(
+    redisUrl: string,
+    private readonly key: string,
+    private readonly ids: ReadonlySet<string>,
+    sinceMs: number,
+  ) {
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    this.cursor = `${sinceMs}-0`;
+  }
+
+  static of(redisUrl: string, prefix: string, queue: string, ids: string[], sinceMs: number): JobEndWatch {
+    return new JobEndWatch(redisUrl, `${prefix}:${queue}:events`, new Set(ids), sinceMs);
+  }
+
+  async poll(): Promise<Map<string, JobEnd>> {
+    const entries = await this.redis.xrange(this.key, this.cursor, '+', 'COUNT', 5000);
+    for (const [id, fields] of entries) {
+      this.cursor = `(${id}`;
+      const field = (name: string) => fields[fields.indexOf(name) + 1];
+      const event = field('event');
+      const jobId = field('jobId');
+      if ((event === 'completed' || event === 'failed' || event === 'removed') && this.ids.has(jobId))
+        this.ends.set(jobId, { event, at: Number(id.split('-')[0]) });
     }
-    return states;
-  } finally {
-    redis.disconnect();
+    return this.ends;
+  }
+
+  close(): void {
+    this.redis.disconnect();
   }
 }
 

@@ -45,7 +45,8 @@ export class DeadlineJobs {
 
   /**
    * Ensures one planned job is in Redis as planned: adds it when missing, replaces it when it was
-   * planned for another due date or failed; a completed one for the same due date already ran.
+   * planned for another due date or failed (its tries spent, or stalled too often: see
+   * RECOVER_PROMPTLY); a completed one for the same due date already ran.
    */
   async ensure(job: PlannedJob): Promise<'kept' | 'added'> {
     const existing = await this.queue.getJob(job.jobId);

@@ -5,11 +5,11 @@ import type { Logger } from 'pino';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
 import { deterministicUuid } from '@app/event-store';
 import { RecommendationCommands, RecommendationStream, type CommandInput } from '@app/application';
-import { DomainError, ErrorCodes, type Actor } from '@app/recommendations';
-import { JobName, QueueName, type JobPayloads, type Notice } from '@app/reminders';
+import { DomainError, ErrorCodes, isNotice, upcastStored, type Actor, type NoticeEvent } from '@app/recommendations';
+import { isChannel, JobName, noticeOf, QueueName, type JobPayloads } from '@app/reminders';
 import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
-import { KEEP_FINISHED } from './job-options';
+import { KEEP_FINISHED, RECOVER_PROMPTLY } from './job-options';
 import { TypedProcessor, type Handlers } from './typed-processor';
 
 /** Jobs processed at once: their appends then share the event store's group commits. */
@@ -18,12 +18,22 @@ export const DEADLINES_CONCURRENCY = 20;
 /** The service itself, as the actor of the events it records on its own. */
 export const SYSTEM_ACTOR: Actor = { sub: 'system:reminders', name: 'Reminder scheduler', role: 'system' };
 
+/** The item a deadline job is about, as read when the job runs. */
+interface Target {
+  id: string;
+  title: string;
+  commune: string;
+  department: string;
+  dueAt: string;
+}
+
 /**
  * Fires reminders and escalations. Each job re-reads the item: only if it is still assigned, on
  * the same assignment and due date, does it record the event — with an id derived from the job,
- * so running a job twice records once — and then hands the notice to the notifier.
+ * so running a job twice records once — and then hands the notice, built from the event as
+ * recorded, to the notifier.
  */
-@Processor(QueueName.Deadlines, { concurrency: DEADLINES_CONCURRENCY, ...KEEP_FINISHED })
+@Processor(QueueName.Deadlines, { concurrency: DEADLINES_CONCURRENCY, ...KEEP_FINISHED, ...RECOVER_PROMPTLY })
 export class DeadlinesProcessor extends TypedProcessor {
   readonly queueName = QueueName.Deadlines;
   readonly handlers: Handlers = {
@@ -47,17 +57,17 @@ export class DeadlinesProcessor extends TypedProcessor {
     const seed = `reminder-${recommendationId}-${assignmentNo}-${lead}-${Date.parse(dueAt)}`;
     const target = await this.current(recommendationId, assignmentNo, dueAt);
     if (!target) return 'stale';
-    const channels = this.notifier.channelsFor(target.department);
-    const command: CommandInput = {
-      type: 'SendReminder',
+    const command = {
+      type: 'SendReminder' as const,
       recommendationId,
       assignmentNo,
       lead,
       dueAt: target.dueAt,
-      channels,
-    };
-    if (!(await this.record(command, job, seed))) return 'stale';
-    await this.notifier.enqueue(this.notice('ReminderSent', seed, target, { lead }), channels, assignmentNo);
+      channels: this.notifier.channelsFor(target.department),
+    } satisfies CommandInput;
+    const notice = await this.record(command, job, seed);
+    if (!notice) return 'stale';
+    await this.notify(notice, target);
     return 'sent';
   }
 
@@ -69,26 +79,23 @@ export class DeadlinesProcessor extends TypedProcessor {
     const now = this.clock.now();
     // A delayed job may wake a moment early; the domain refuses to escalate before the due date.
     if (now.getTime() < Date.parse(dueAt)) throw new Error(`escalation ${level} woke before the due date ${dueAt}`);
-    const command: CommandInput = {
-      type: 'EscalateDeadline',
+    const command = {
+      type: 'EscalateDeadline' as const,
       recommendationId,
       assignmentNo,
       level,
       dueAt: target.dueAt,
-    };
-    if (!(await this.record(command, job, seed, now))) return 'stale';
-    const daysOverdue = Math.floor((now.getTime() - Date.parse(dueAt)) / 86_400_000);
-    await this.notifier.enqueue(
-      this.notice('DeadlineEscalated', seed, target, { level, daysOverdue }),
-      this.notifier.channelsFor(target.department),
-      assignmentNo,
-    );
+      channels: this.notifier.channelsFor(target.department),
+    } satisfies CommandInput;
+    const notice = await this.record(command, job, seed, now);
+    if (!notice) return 'stale';
+    await this.notify(notice, target);
     await this.jobs.scheduleNextEscalation({ recommendationId, assignmentNo, dueAt }, level);
     return 'escalated';
   }
 
   /** The item's current assignment if the job still applies to it. */
-  private async current(id: string, assignmentNo: number, dueAt: string) {
+  private async current(id: string, assignmentNo: number, dueAt: string): Promise<Target | null> {
     const { state } = await this.streams.current(id);
     if (state.status !== 'assigned') return null;
     const a = state.assignment;
@@ -96,8 +103,16 @@ export class DeadlinesProcessor extends TypedProcessor {
     return { id, title: state.title, commune: state.commune, department: a.department, dueAt: a.dueAt };
   }
 
-  /** Records the event once; false when the domain finds the notice stale (already sent, moved). */
-  private async record(command: CommandInput, job: Job, seed: string, now?: Date): Promise<boolean> {
+  /**
+   * Records the notice once and returns its event as the log holds it (a re-run finds the one its
+   * first run recorded); null when the domain finds the notice stale (already sent, moved).
+   */
+  private async record(
+    command: CommandInput & { recommendationId: string },
+    job: Job,
+    seed: string,
+    now?: Date,
+  ): Promise<{ id: string; event: NoticeEvent } | null> {
     try {
       await this.commands.execute(command, SYSTEM_ACTOR, {
         now,
@@ -105,30 +120,24 @@ export class DeadlinesProcessor extends TypedProcessor {
         causationId: String(job.id),
         idSeed: seed,
       });
-      return true;
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCodes.staleNotice) {
         this.logger.debug({ job: job.id, reason: error.message }, 'stale deadline job');
-        return false;
+        return null;
       }
       throw error;
     }
+    // Read back rather than rebuilt here: the notice must say exactly what a reconcile would
+    // rebuild from the log for the same delivery id, even on a re-run or a retried append.
+    const id = deterministicUuid(`${seed}:0`);
+    const recorded = (await this.streams.load(command.recommendationId)).events.find((e) => e.id === id);
+    const event = recorded && upcastStored(recorded);
+    if (!event || !isNotice(event)) throw new Error(`the notice ${id} of job ${job.id} is not in the log`);
+    return { id, event };
   }
 
-  private notice(
-    kind: Notice['kind'],
-    seed: string,
-    target: { id: string; title: string; commune: string; department: string; dueAt: string },
-    extra: Partial<Notice>,
-  ): Notice {
-    const { department, ...recommendation } = target;
-    return {
-      kind,
-      eventId: deterministicUuid(`${seed}:0`),
-      department,
-      occurredAt: this.clock.now().toISOString(),
-      recommendation,
-      ...extra,
-    };
+  private notify(notice: { id: string; event: NoticeEvent }, target: Target): Promise<void> {
+    const { channels, assignmentNo } = notice.event.data;
+    return this.notifier.enqueue(noticeOf(notice, target), channels.filter(isChannel), assignmentNo);
   }
 }

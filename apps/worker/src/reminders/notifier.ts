@@ -31,18 +31,23 @@ export class Notifier implements OnApplicationShutdown {
   }
 
   async enqueue(notice: Notice, channels: Channel[], assignmentNo: number | null): Promise<void> {
-    for (const channel of channels) {
-      await this.queue.add(
-        JobName.Notify,
-        { channel, notice, assignmentNo },
-        {
-          ...DEFAULT_JOB_OPTIONS,
-          attempts: this.config.NOTIFY_ATTEMPTS,
-          backoff: { type: 'exponential', delay: this.config.NOTIFY_BACKOFF_MS },
-          jobId: notifyJobId(notice.eventId, channel),
-        },
-      );
+    for (const channel of channels) await this.add(notice, channel, assignmentNo);
+  }
+
+  /**
+   * Makes Redis hold a delivery that has no outcome yet: adds it when missing (Redis lost it) and
+   * replaces it when it failed for good without recording an outcome (failed by stalls, or its
+   * outcome could not be appended); a waiting, running or completed one is kept.
+   */
+  async ensure(notice: Notice, channel: Channel, assignmentNo: number | null): Promise<'kept' | 'added'> {
+    const existing = await this.queue.getJob(notifyJobId(notice.eventId, channel));
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'failed' && state !== 'unknown') return 'kept';
+      await existing.remove().catch(() => undefined);
     }
+    await this.add(notice, channel, assignmentNo);
+    return 'added';
   }
 
   async deliver(channel: Channel, notice: Notice): Promise<void> {
@@ -55,6 +60,19 @@ export class Notifier implements OnApplicationShutdown {
     const to = this.directory.department(notice.department)?.email;
     if (!this.mailer || !to) throw new Error(`no email route for ${notice.department}`);
     await this.mailer.send(to, notice);
+  }
+
+  private async add(notice: Notice, channel: Channel, assignmentNo: number | null): Promise<void> {
+    await this.queue.add(
+      JobName.Notify,
+      { channel, notice, assignmentNo },
+      {
+        ...DEFAULT_JOB_OPTIONS,
+        attempts: this.config.NOTIFY_ATTEMPTS,
+        backoff: { type: 'exponential', delay: this.config.NOTIFY_BACKOFF_MS },
+        jobId: notifyJobId(notice.eventId, channel),
+      },
+    );
   }
 
   private webhookFor(department: string): string | undefined {

@@ -113,6 +113,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
       case 'ExtensionRequested':
       case 'ReminderSent':
       case 'DeadlineEscalated':
+      case 'NotificationDelivered':
       case 'NotificationFailed':
         return;
       default: {

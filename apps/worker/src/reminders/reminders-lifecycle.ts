@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { AppConfig, LOGGER, parseDuration, REDIS } from '@app/common';
@@ -8,6 +8,7 @@ import { JOB_QUEUE, JobName, QueueName } from '@app/reminders';
 import { DeadlinesProcessor } from './deadlines.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { NotificationsProcessor } from './notifications.processor';
+import { STALLED_TOO_OFTEN } from './job-options';
 import { Reconciler } from './reconciler';
 import type { TypedProcessor } from './typed-processor';
 
@@ -27,11 +28,18 @@ export function assertEveryJobHandled(processors: TypedProcessor[]): void {
 /**
  * Starts the reminder machinery: checks the handlers, warns about a Redis that may evict jobs,
  * sets up the periodic reconcile and the daily digest, and reconciles whenever Redis (re)connects,
- * since a Redis that restarted empty has lost the job schedulers too.
+ * since a Redis that restarted empty has lost the job schedulers too — and again whenever a job
+ * fails for good by stalling, which happens after the start's pass, once the stalled checks have
+ * found the jobs a crashed process left running (see RECOVER_PROMPTLY).
  */
 @Injectable()
 export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly onReady = () => void this.afterConnect();
+  private readonly onFailed = (job: Job | undefined, error: Error) => {
+    if (error.message !== STALLED_TOO_OFTEN) return;
+    this.logger.warn({ job: job?.id, queue: job?.queueName }, 'job failed by stalling too often; reconciling');
+    this.reconciler.reconcileAgain();
+  };
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -58,6 +66,7 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    for (const processor of [this.deadlines, this.notifications]) processor.worker.on('failed', this.onFailed);
     // The shared client emits 'ready' on every (re)connection, including to a Redis restarted empty.
     this.redis.on('ready', this.onReady);
     if (this.redis.status === 'ready') void this.afterConnect();

@@ -34,6 +34,18 @@ type Row = RecommendationRow & {
   escalation_level: number;
 };
 
+const notificationFailed = (channel: string): RecommendationEvent => ({
+  type: 'NotificationFailed',
+  data: {
+    assignmentNo: 1,
+    department: HOME_AFFAIRS,
+    channel,
+    notice: 'reminder 3d',
+    error: 'SMTP 421',
+    failedAt: '2025-09-27T10:00:00.000Z',
+  },
+});
+
 /** A real event store file and a real read-model file in a temp dir, fed through the real runner. */
 class Harness {
   readonly store: SqliteEventStore;
@@ -52,20 +64,38 @@ class Harness {
     return new ProjectionRunner(this.store, this.db, projections, { batchSize });
   }
 
-  /** Appends each event on its own (one command each), hash-chained, and returns their positions. */
-  async record(stream: string, events: ReadonlyArray<{ type: string; data: object }>): Promise<bigint[]> {
+  /**
+   * Appends each event on its own (one command each), hash-chained, and returns their positions.
+   * `causationId` and `repo` stand in for what caused them and for the schema version they are stored with.
+   */
+  async record(
+    stream: string,
+    events: ReadonlyArray<{ type: string; data: object }>,
+    options: { causationId?: string; repo?: EventStreamRepository } = {},
+  ): Promise<bigint[]> {
+    const repo = options.repo ?? this.repo;
     const positions: bigint[] = [];
     for (const event of events) {
-      const loaded = await this.repo.load(stream);
-      const result = await this.repo.append(stream, loaded, [event], {
+      const loaded = await repo.load(stream);
+      const result = await repo.append(stream, loaded, [event], {
         actor: { sub: 'secretariat-clerk', role: 'secretariat' },
         occurredAt: new Date().toISOString(),
         correlationId: randomUUID(),
-        causationId: randomUUID(),
+        causationId: options.causationId ?? randomUUID(),
       });
       positions.push(result.position);
     }
     return positions;
+  }
+
+  /** The id the store gave the event at `position`. */
+  async idAt(position: bigint): Promise<string> {
+    const [event] = await this.store.readAll({ fromPosition: position, maxCount: 1 });
+    return event.id;
+  }
+
+  pending(): unknown[] {
+    return this.db.prepare('SELECT * FROM pending_deliveries ORDER BY notice_id, channel').all();
   }
 
   /** Appends the events of a recommendation's history not yet stored, then projects them. */
@@ -286,23 +316,55 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
       });
     });
 
-    it('NotificationFailed only moves revision and position', async () => {
+    it('NotificationFailed and NotificationDelivered only move revision and position of the row', async () => {
       const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).build();
       await h.project('rec-1', history);
       const before = h.row('rec-1')!;
-      const failed: RecommendationEvent = {
-        type: 'NotificationFailed',
-        data: {
-          assignmentNo: 1,
-          department: HOME_AFFAIRS,
-          channel: 'email',
-          notice: 'reminder 3d',
-          error: 'SMTP 421',
-          failedAt: '2025-09-27T10:00:00.000Z',
-        },
+      const [delivered] = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).delivered(randomUUID()).build().slice(-1);
+      const positions = await h.project('rec-1', [...history, notificationFailed('email'), delivered]);
+      expect(h.row('rec-1')).toEqual({ ...before, revision: 4, last_position: Number(positions[1]) });
+    });
+
+    it('ReminderSent and DeadlineEscalated owe a delivery per channel, until NotificationDelivered or NotificationFailed', async () => {
+      const builder = aRecommendation('rec-1')
+        .accepted()
+        .assignedTo(HOME_AFFAIRS)
+        .reminded({ channels: ['webhook', 'email'] });
+      const [reminded] = (await h.project('rec-1', builder.build())).slice(-1);
+      const reminder = await h.idAt(reminded);
+      const [escalated] = (await h.project('rec-1', builder.escalated({ channels: ['webhook'] }).build())).slice(-1);
+      const escalation = await h.idAt(escalated);
+      const owed = (notice: string, channel: string, position: bigint) => ({
+        notice_id: notice,
+        channel,
+        id: 'rec-1',
+        position: Number(position),
+      });
+      expect(h.pending()).toEqual(
+        [owed(reminder, 'email', reminded), owed(reminder, 'webhook', reminded), owed(escalation, 'webhook', escalated)].sort(
+          (a, b) => `${a.notice_id} ${a.channel}`.localeCompare(`${b.notice_id} ${b.channel}`),
+        ),
+      );
+
+      await h.project('rec-1', builder.delivered(reminder, { channel: 'email' }).resolved().build());
+      // NotificationFailed names its notice by its causation id.
+      const failed = {
+        ...notificationFailed('webhook'),
+        data: { ...notificationFailed('webhook').data, notice: 'ReminderSent' },
       };
-      const positions = await h.project('rec-1', [...history, failed]);
-      expect(h.row('rec-1')).toEqual({ ...before, revision: 3, last_position: Number(positions[0]) });
+      await h.record(recommendationStream('rec-1'), [failed], { causationId: reminder });
+      await h.runner.catchUp();
+      expect(h.pending()).toEqual([owed(escalation, 'webhook', escalated)]);
+      expect(h.row('rec-1')).toMatchObject({ status: 'resolved', revision: 7 });
+    });
+
+    it('a notice stored before schema version 3 owes nothing: no outcome was recorded then', async () => {
+      const history = aRecommendation('rec-1').accepted().assignedTo(HOME_AFFAIRS).reminded().build();
+      await h.record(recommendationStream('rec-1'), history.slice(0, -1));
+      await h.record(recommendationStream('rec-1'), history.slice(-1), { repo: new EventStreamRepository(h.store, 2) });
+      await h.runner.catchUp();
+      expect(h.row('rec-1')).toMatchObject({ reminders_sent: '3d,' });
+      expect(h.pending()).toEqual([]);
     });
 
     it('AssignmentReturned brings the item back to accepted; the department stays among those that held it', async () => {
@@ -491,15 +553,23 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
     );
     await h.project('rec-2', aRecommendation('rec-2').declined().build());
     await h.project('rec-3', aRecommendation('rec-3').accepted().resolved().build());
+    const rec4 = aRecommendation('rec-4').accepted().assignedTo(HOME_AFFAIRS).acknowledged().extended().reminded();
+    const [reminded] = (await h.project('rec-4', rec4.build())).slice(-1);
+    // A delivery closed, then replayed: its notice must not owe it again.
     await h.project(
       'rec-4',
-      aRecommendation('rec-4').accepted().assignedTo(HOME_AFFAIRS).acknowledged().extended().reminded().escalated().build(),
+      rec4
+        .delivered(await h.idAt(reminded), { channel: 'email' })
+        .escalated()
+        .build(),
     );
     await h.project('rec-5', aRecommendation('rec-5').raisedBy(commune('na-sam'), { title: 'Lạng Sơn: nâng cấp đường' }).build());
     const head = Number(await h.store.headPosition());
     const before = dumpReadModel(h.db);
+    const pending = h.pending();
     expect(before.recommendations).toHaveLength(5);
     expect(before.resolutions).toHaveLength(3);
+    expect(pending).toHaveLength(3);
 
     h.db.exec('UPDATE projection_checkpoints SET position = 0');
     const again = h.newRunner([new RecommendationsProjection()], 7);
@@ -508,6 +578,7 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
 
     expect(again.position).toBe(BigInt(head));
     expect(dumpReadModel(h.db)).toEqual(before);
+    expect(h.pending()).toEqual(pending);
   });
 
   it('events of other streams (idempotency records) make no row but move the checkpoint', async () => {

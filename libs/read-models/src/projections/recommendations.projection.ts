@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@app/event-store';
-import { RECOMMENDATION_STREAM_PREFIX, upcastStored } from '@app/recommendations';
+import {
+  channelsOwed,
+  deliveryClosed,
+  RECOMMENDATION_STREAM_PREFIX,
+  upcastStored,
+  type RecommendationEvent,
+} from '@app/recommendations';
 import { foldForSearch } from '../queries/search-text';
 import type { Projection } from './projection';
 
@@ -8,12 +14,13 @@ type Statement = Database.Statement<unknown[]>;
 
 /**
  * One row per recommendation (what lists and reports filter on), the departments that held each,
- * one row per resolution (on-time statistics survive reopening), and the full-text index.
+ * one row per resolution (on-time statistics survive reopening), the full-text index, and the
+ * deliveries of notices still without an outcome (what the reminder reconcile re-enqueues).
  * Every update is guarded by the event's position, so applying an event twice changes nothing.
  */
 export class RecommendationsProjection implements Projection {
   readonly name = 'recommendations';
-  readonly version = 2;
+  readonly version = 3;
   private s!: Record<
     | 'insert'
     | 'fts'
@@ -28,7 +35,9 @@ export class RecommendationsProjection implements Projection {
     | 'resolution'
     | 'held'
     | 'touch'
-    | 'row',
+    | 'row'
+    | 'owe'
+    | 'settle',
     Statement
   >;
 
@@ -79,6 +88,8 @@ export class RecommendationsProjection implements Projection {
       ),
       touch: db.prepare(`UPDATE recommendations SET revision = @revision, last_position = @position ${guard}`),
       row: db.prepare('SELECT last_position FROM recommendations WHERE id = ?'),
+      owe: db.prepare('INSERT OR IGNORE INTO pending_deliveries (notice_id, channel, id, position) VALUES (?, ?, ?, ?)'),
+      settle: db.prepare('DELETE FROM pending_deliveries WHERE notice_id = ? AND channel = ?'),
     };
   }
 
@@ -155,14 +166,27 @@ export class RecommendationsProjection implements Projection {
         return;
       }
       case 'ReminderSent':
+        this.owe(recorded, event, at);
         this.s.reminded.run({ ...at, lead: event.data.lead });
         return;
       case 'DeadlineEscalated':
+        this.owe(recorded, event, at);
         this.s.escalated.run({ ...at, level: event.data.level });
         return;
+      case 'NotificationDelivered':
+      case 'NotificationFailed': {
+        const closed = deliveryClosed({
+          id: recorded.id,
+          event,
+          schemaVersion: null,
+          causationId: recorded.metadata.causationId,
+        });
+        if (closed) this.s.settle.run(closed.noticeId, closed.channel);
+        this.touches.set(id, at);
+        return;
+      }
       case 'ProgressReported':
       case 'ExtensionRequested':
-      case 'NotificationFailed':
         // Only revision and position change: one write per item per batch is enough.
         this.touches.set(id, at);
         return;
@@ -177,6 +201,13 @@ export class RecommendationsProjection implements Projection {
     // Guarded by position like every update, so a later event already written is never undone.
     for (const at of this.touches.values()) this.s.touch.run(at);
     this.touches.clear();
+  }
+
+  /** A notice's deliveries, until their outcomes; not again when replayed after its outcomes were applied. */
+  private owe(recorded: RecordedEvent, event: RecommendationEvent, at: { id: string; position: number }): void {
+    const channels = channelsOwed({ id: recorded.id, event, schemaVersion: recorded.metadata.schemaVersion, causationId: null });
+    if (channels.length === 0 || !this.isNewer(at)) return;
+    for (const channel of channels) this.s.owe.run(recorded.id, channel, at.id, at.position);
   }
 
   private isNewer(at: { id: string; position: number }): boolean {

@@ -222,13 +222,30 @@ export class RecommendationBuilder {
   }
 
   /** Not before the due date unless `at` says otherwise, since an escalation never comes earlier. */
-  escalated(options: { level?: number; at?: string } = {}): this {
+  escalated(options: { level?: number; channels?: string[]; at?: string } = {}): this {
     const { assignmentNo, department, dueAt } = this.assignment('escalated');
     const escalatedAt = this.tick(options.at ?? (new Date(this.clock) > new Date(dueAt) ? this.clock : dueAt));
     const daysOverdue = Math.floor((new Date(escalatedAt).getTime() - new Date(dueAt).getTime()) / DAY);
+    const channels = options.channels ?? ['webhook', 'email'];
     return this.push({
       type: 'DeadlineEscalated',
-      data: { assignmentNo, department, level: options.level ?? 1, dueAt, daysOverdue, escalatedAt },
+      data: { assignmentNo, department, level: options.level ?? 1, dueAt, daysOverdue, channels, escalatedAt },
+    });
+  }
+
+  /** One channel of the notice stored with id `noticeId` reached the department of the current assignment. */
+  delivered(noticeId: string, options: { channel?: string; notice?: string; at?: string } = {}): this {
+    const { assignmentNo, department } = this.assignment('delivered');
+    return this.push({
+      type: 'NotificationDelivered',
+      data: {
+        assignmentNo,
+        department,
+        channel: options.channel ?? 'webhook',
+        notice: options.notice ?? 'ReminderSent',
+        noticeId,
+        deliveredAt: this.tick(options.at),
+      },
     });
   }
 
@@ -306,6 +323,7 @@ const DEFAULT_ACTOR: Record<RecommendationCommandType, () => Actor> = {
   ReopenRecommendation: committee,
   SendReminder: system,
   EscalateDeadline: system,
+  RecordNotificationDelivery: system,
   RecordNotificationFailure: system,
 };
 
@@ -330,7 +348,13 @@ const DEFAULT_PAYLOAD: { [T in RecommendationCommandType]: Payload<T> } = {
   ResolveRecommendation: { resolution: 'Headquarters included in the 2026 investment plan' },
   ReopenRecommendation: { reason: 'The response gives no construction date', due: explicitDue(LATER_DUE_AT), department: null },
   SendReminder: { assignmentNo: 1, lead: '3d', dueAt: DUE_AT, channels: ['webhook'] },
-  EscalateDeadline: { assignmentNo: 1, level: 1, dueAt: DUE_AT },
+  EscalateDeadline: { assignmentNo: 1, level: 1, dueAt: DUE_AT, channels: ['webhook'] },
+  RecordNotificationDelivery: {
+    assignmentNo: 1,
+    channel: 'webhook',
+    notice: 'ReminderSent',
+    noticeId: '1f0e5c1a-5b7e-5d0a-9c1e-7d2f3b4a5c6d',
+  },
   RecordNotificationFailure: { assignmentNo: 1, channel: 'email', notice: 'reminder 3d', error: 'SMTP 421 try again later' },
 };
 
