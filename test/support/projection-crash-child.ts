@@ -26,9 +26,13 @@ async function main(): Promise<void> {
   const store = new SqliteEventStore({ file: eventsFile });
   const db = openReadModelDb(readModelFile);
   let applied = 0;
+  // Each projection applies the batch in turn: count events, not applications.
+  const seen = new Set<bigint>();
   const runner = new ProjectionRunner(store, db, createProjections(), {
     batchSize: 500,
-    afterApply: () => {
+    afterApply: (event) => {
+      if (seen.has(event.position)) return;
+      seen.add(event.position);
       applied += 1;
       if (mode === 'apply' && applied === n) die();
     },

@@ -4,5 +4,4 @@ export * from './signing-key';
 export * from './verify-log';
 export * from './checkpoint';
 export * from './export-import';
-export * from './time-travel';
 export * from './audit.module';

@@ -47,6 +47,7 @@ const SECONDARY_INDEXES = `
     CREATE INDEX IF NOT EXISTS recommendations_raised ON recommendations (raised_at, id);
     CREATE INDEX IF NOT EXISTS recommendations_commune ON recommendations (commune, raised_at);
     CREATE INDEX IF NOT EXISTS resolutions_resolved_at ON resolutions (resolved_at);
+    CREATE INDEX IF NOT EXISTS recommendation_versions_valid ON recommendation_versions (valid_to_ms, valid_from_ms);
 `;
 
 export function createSecondaryIndexes(db: Database.Database): void {
@@ -113,6 +114,26 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       id TEXT NOT NULL,
       position INTEGER NOT NULL,
       PRIMARY KEY (notice_id, channel)
+    ) WITHOUT ROWID;
+    -- Each item's changing fields as they stood from one event's time until the next event's
+    -- (valid_to_ms = the largest safe integer while in force): what asOf reports read.
+    CREATE TABLE IF NOT EXISTS recommendation_versions (
+      id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      valid_from_ms INTEGER NOT NULL,
+      valid_to_ms INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      department TEXT,
+      assignment_no INTEGER,
+      assigned_at TEXT,
+      due_at TEXT,
+      due_ms INTEGER NOT NULL,
+      acknowledged_at TEXT,
+      resolved_at TEXT,
+      on_time INTEGER,
+      revision INTEGER NOT NULL,
+      held TEXT NOT NULL,
+      PRIMARY KEY (id, position)
     ) WITHOUT ROWID;
     CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2');
   `);

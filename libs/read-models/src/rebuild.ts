@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { EventStore } from '@app/event-store';
 import { ProjectionRunner } from './projection-runner';
 import type { Projection } from './projections/projection';
+import { RecommendationHistoryProjection } from './projections/history.projection';
 import { RecommendationsProjection } from './projections/recommendations.projection';
 import { createSecondaryIndexes, openReadModelDb, switchReadModelFile } from './read-model-db';
 
 /** Every projection of the service, fresh. */
 export function createProjections(): Projection[] {
-  return [new RecommendationsProjection()];
+  return [new RecommendationsProjection(), new RecommendationHistoryProjection()];
 }
 
 /** Projections whose stored version differs from the code's: their rows must be rebuilt. */

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ProvinceTimeTravel } from '@app/audit';
 import { CLOCK, type Clock } from '@app/common';
 import {
+  itemsAsOf,
   listRecommendations,
+  LIVE_ITEMS,
   overdueReport,
   summaryReport,
   type ListFilters,
@@ -38,10 +39,10 @@ export class SummaryReportQuery {
   ) {}
 }
 
-/** The live read model and the clock, or the province replayed as of a past time. */
-async function source(readModels: ReadModels, timeTravel: ProvinceTimeTravel, clock: Clock, asOf?: Date) {
-  if (!asOf) return { db: readModels.connection(), now: clock.now() };
-  return { db: await timeTravel.readModelAt(asOf), now: asOf };
+/** The live items at the clock's now, or every item as it stood at a past time (from the history in the read model). */
+function source(readModels: ReadModels, clock: Clock, asOf?: Date) {
+  const db = readModels.connection();
+  return asOf ? { db, now: asOf, items: itemsAsOf(asOf) } : { db, now: clock.now(), items: LIVE_ITEMS };
 }
 
 @QueryHandler(ListRecommendationsQuery)
@@ -59,12 +60,11 @@ export class ListRecommendationsHandler implements IQueryHandler<ListRecommendat
 export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
   constructor(
     private readonly readModels: ReadModels,
-    private readonly timeTravel: ProvinceTimeTravel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   async execute({ actor, groupBy, page, asOf }: OverdueReportQuery) {
-    const { db, now } = await source(this.readModels, this.timeTravel, this.clock, asOf);
-    return overdueReport(db, actor, groupBy, now, page);
+    const { db, now, items } = source(this.readModels, this.clock, asOf);
+    return overdueReport(db, actor, groupBy, now, page, items);
   }
 }
 
@@ -72,11 +72,10 @@ export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
 export class SummaryReportHandler implements IQueryHandler<SummaryReportQuery> {
   constructor(
     private readonly readModels: ReadModels,
-    private readonly timeTravel: ProvinceTimeTravel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   async execute({ actor, period, asOf }: SummaryReportQuery) {
-    const { db, now } = await source(this.readModels, this.timeTravel, this.clock, asOf);
-    return summaryReport(db, actor, period, now);
+    const { db, now, items } = source(this.readModels, this.clock, asOf);
+    return summaryReport(db, actor, period, now, items);
   }
 }

@@ -82,12 +82,42 @@ export function toListItem(row: RecommendationRow, nowMs: number): ListItem {
 }
 
 /**
+ * Where a query reads items from: the live rows, or each item as it stood at an instant (its
+ * version then, from the history the projection keeps). Both have the columns of `recommendations`;
+ * the departments an item was held by are a table for the live rows and a column for versions.
+ */
+export interface ItemSource {
+  relation: string;
+  params: Record<string, unknown>;
+  held: 'table' | 'column';
+  /** For a past instant: nothing that happened after it counts. */
+  until?: Date;
+}
+
+export const LIVE_ITEMS: ItemSource = { relation: 'recommendations', params: {}, held: 'table' };
+
+/** Every item as it stood at `asOf`: an indexed read of the versions in force then, not a replay. */
+export function itemsAsOf(asOf: Date): ItemSource {
+  return {
+    relation: `(SELECT c.id, v.status, c.commune, c.working_group, c.session_date, c.category, c.title, c.raised_at, c.raised_by,
+        v.department, v.assignment_no, v.assigned_at, v.due_at, v.due_ms, v.acknowledged_at, v.resolved_at, v.on_time,
+        v.revision, v.held
+      FROM recommendation_versions v JOIN recommendations c ON c.id = v.id
+      WHERE v.valid_to_ms > @asOfMs AND v.valid_from_ms <= @asOfMs)`,
+    params: { asOfMs: asOf.getTime() },
+    held: 'column',
+    until: asOf,
+  };
+}
+
+/**
  * The SQL condition and parameters that limit rows to what the caller may see: the domain's read
  * scope (`readScopeOf`), the same one a single item's read checks, turned into SQL.
  */
 export function scopeCondition(
   actor: Actor,
   filters: { department?: string } = {},
+  source: ItemSource = LIVE_ITEMS,
 ): { sql: string; params: Record<string, unknown> } {
   const scope = readScopeOf(actor);
   switch (scope.kind) {
@@ -96,7 +126,10 @@ export function scopeCondition(
     case 'held-by-department': {
       // Items assigned to the caller now are in scope by definition: the inbox needs no lookup.
       if (filters.department !== undefined && filters.department === scope.department) return { sql: '1 = 1', params: {} };
-      const held = 'EXISTS (SELECT 1 FROM recommendation_departments h WHERE h.department = @scopeDepartment AND h.id = r.id)';
+      const held =
+        source.held === 'table'
+          ? 'EXISTS (SELECT 1 FROM recommendation_departments h WHERE h.department = @scopeDepartment AND h.id = r.id)'
+          : "instr(r.held, ',' || @scopeDepartment || ',') > 0";
       return { sql: held, params: { scopeDepartment: scope.department } };
     }
     case 'raised-by-commune':

@@ -3,7 +3,9 @@ import type { Actor } from '@app/recommendations';
 import {
   decodeCursor,
   encodeCursor,
+  LIVE_ITEMS,
   scopeCondition,
+  type ItemSource,
   toListItem,
   type ListItem,
   type RecommendationRow,
@@ -47,19 +49,26 @@ const NO_KEY = '(none)';
  * Each group counts all its items and lists a page of them, so a province with ten thousand
  * overdue items answers in a bounded body; `group` and `cursor` page through one group.
  */
-export function overdueReport(db: Database.Database, actor: Actor, groupBy: OverdueGroupBy, now: Date, page: OverduePage = {}) {
-  const scope = scopeCondition(actor);
+export function overdueReport(
+  db: Database.Database,
+  actor: Actor,
+  groupBy: OverdueGroupBy,
+  now: Date,
+  page: OverduePage = {},
+  source: ItemSource = LIVE_ITEMS,
+) {
+  const scope = scopeCondition(actor, {}, source);
   const column = `r.${COLUMN[groupBy]}`;
   const limit = Math.min(Math.max(page.limit ?? OVERDUE_ITEMS_PER_GROUP, 1), MAX_OVERDUE_ITEMS_PER_GROUP);
   const where = [scope.sql, "r.status = 'assigned'", 'r.due_ms < @nowMs'];
-  const params: Record<string, unknown> = { ...scope.params, nowMs: now.getTime(), limitPlusOne: limit + 1 };
+  const params: Record<string, unknown> = { ...source.params, ...scope.params, nowMs: now.getTime(), limitPlusOne: limit + 1 };
   if (page.group !== undefined) {
     where.push(page.group === NO_KEY ? `${column} IS NULL` : `CAST(${column} AS TEXT) = @group`);
     params.group = page.group;
   }
   const counts = db
     .prepare(
-      `SELECT ${column} AS key, count(*) AS n, min(r.due_ms) AS oldest, r.due_at AS oldestDueAt FROM recommendations r WHERE ${where.join(' AND ')} GROUP BY ${column}`,
+      `SELECT ${column} AS key, count(*) AS n, min(r.due_ms) AS oldest, r.due_at AS oldestDueAt FROM ${source.relation} r WHERE ${where.join(' AND ')} GROUP BY ${column}`,
     )
     .all(params) as Array<{ key: string | number | null; n: number; oldestDueAt: string | null }>;
   const paged = [...where];
@@ -71,7 +80,7 @@ export function overdueReport(db: Database.Database, actor: Actor, groupBy: Over
   const rows = db
     .prepare(
       `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY ${column} ORDER BY r.due_ms, r.id) AS rank
-         FROM recommendations r WHERE ${paged.join(' AND ')}) WHERE rank <= @limitPlusOne ORDER BY due_ms, id`,
+         FROM ${source.relation} r WHERE ${paged.join(' AND ')}) WHERE rank <= @limitPlusOne ORDER BY due_ms, id`,
     )
     .all(params) as Array<RecommendationRow & { rank: number }>;
   const keyOf = (value: unknown) => (value === null || value === undefined ? NO_KEY : String(value));
@@ -115,17 +124,27 @@ export interface DepartmentFigures {
  * open and overdue items now, the resolutions made in the period (on time or not, median days from
  * assignment to resolution), and how long open items have been waiting (ageing from assignment).
  */
-export function summaryReport(db: Database.Database, actor: Actor, period: { from?: Date; to?: Date }, now: Date) {
-  const scope = scopeCondition(actor);
+export function summaryReport(
+  db: Database.Database,
+  actor: Actor,
+  period: { from?: Date; to?: Date },
+  now: Date,
+  source: ItemSource = LIVE_ITEMS,
+) {
+  const scope = scopeCondition(actor, {}, source);
   const from = period.from?.toISOString() ?? '0000';
-  const to = period.to?.toISOString() ?? '9999';
+  const periodEnd =
+    period.to && source.until ? new Date(Math.min(period.to.getTime(), source.until.getTime())) : (period.to ?? source.until);
+  const to = periodEnd?.toISOString() ?? '9999';
+  const items = source.relation;
+  const params = { ...source.params, ...scope.params };
   const byStatus = Object.fromEntries(
     (
       db
         .prepare(
-          `SELECT status, count(*) AS n FROM recommendations r WHERE ${scope.sql} AND r.raised_at >= @from AND r.raised_at <= @to GROUP BY status`,
+          `SELECT status, count(*) AS n FROM ${items} r WHERE ${scope.sql} AND r.raised_at >= @from AND r.raised_at <= @to GROUP BY status`,
         )
-        .all({ ...scope.params, from, to }) as Array<{ status: string; n: number }>
+        .all({ ...params, from, to }) as Array<{ status: string; n: number }>
     ).map((r) => [r.status, r.n]),
   );
   const departments = new Map<string, DepartmentFigures & { durations: number[] }>();
@@ -149,8 +168,8 @@ export function summaryReport(db: Database.Database, actor: Actor, period: { fro
   };
   const nowMs = now.getTime();
   const open = db
-    .prepare(`SELECT r.department, r.due_ms, r.assigned_at FROM recommendations r WHERE ${scope.sql} AND r.status = 'assigned'`)
-    .all(scope.params) as Array<{ department: string; due_ms: number; assigned_at: string }>;
+    .prepare(`SELECT r.department, r.due_ms, r.assigned_at FROM ${items} r WHERE ${scope.sql} AND r.status = 'assigned'`)
+    .all(params) as Array<{ department: string; due_ms: number; assigned_at: string }>;
   for (const row of open) {
     const f = figures(row.department);
     f.open += 1;
@@ -160,10 +179,10 @@ export function summaryReport(db: Database.Database, actor: Actor, period: { fro
   }
   const resolutions = db
     .prepare(
-      `SELECT s.department, s.assigned_at, s.resolved_at, s.on_time FROM resolutions s JOIN recommendations r ON r.id = s.id
+      `SELECT s.department, s.assigned_at, s.resolved_at, s.on_time FROM resolutions s JOIN ${items} r ON r.id = s.id
        WHERE ${scope.sql} AND s.department IS NOT NULL AND s.resolved_at >= @from AND s.resolved_at <= @to`,
     )
-    .all({ ...scope.params, from, to }) as Array<{
+    .all({ ...params, from, to }) as Array<{
     department: string;
     assigned_at: string;
     resolved_at: string;

@@ -1,0 +1,167 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@app/event-store';
+import { RECOMMENDATION_STREAM_PREFIX, upcastStored, type RecommendationEvent } from '@app/recommendations';
+import type { Projection } from './projection';
+
+/** `valid_to_ms` of a version still in force. */
+export const OPEN_ENDED = Number.MAX_SAFE_INTEGER;
+
+/** What of an item changes over its life, as it stood during one interval of the log's time. */
+interface Version {
+  id: string;
+  position: number;
+  valid_from_ms: number;
+  status: string;
+  department: string | null;
+  assignment_no: number | null;
+  assigned_at: string | null;
+  due_at: string | null;
+  due_ms: number;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  on_time: number | null;
+  revision: number;
+  /** Every department that held the item by then, as `,a,b,` (what a department's read scope looks at). */
+  held: string;
+}
+
+const MAX_CACHED = 20_000;
+
+/**
+ * The history of every item: one row per event with the item's changing fields as they stood
+ * from that event's time (its `occurredAt`, the log's own time) until the next event's. What never
+ * changes after raising (commune, category, title…) stays in `recommendations`. An `asOf` report
+ * reads the versions valid at that instant instead of replaying the log. Written in the same
+ * transaction as the other projections, rebuilt with them; applying an event twice changes nothing.
+ */
+export class RecommendationHistoryProjection implements Projection {
+  readonly name = 'recommendation-history';
+  readonly version = 1;
+  private s!: Record<'insert' | 'close' | 'current', Database.Statement<unknown[]>>;
+  /** The version in force of recently changed items, so most events need no read. */
+  private readonly current = new Map<string, Version>();
+
+  prepare(db: Database.Database): void {
+    this.current.clear();
+    this.s = {
+      insert: db.prepare(
+        `INSERT OR IGNORE INTO recommendation_versions (id, position, valid_from_ms, valid_to_ms, status, department, assignment_no,
+           assigned_at, due_at, due_ms, acknowledged_at, resolved_at, on_time, revision, held)
+         VALUES (@id, @position, @valid_from_ms, ${OPEN_ENDED}, @status, @department, @assignment_no, @assigned_at, @due_at, @due_ms,
+           @acknowledged_at, @resolved_at, @on_time, @revision, @held)`,
+      ),
+      close: db.prepare('UPDATE recommendation_versions SET valid_to_ms = ? WHERE id = ? AND position = ?'),
+      current: db.prepare(`SELECT * FROM recommendation_versions WHERE id = ? AND valid_to_ms = ${OPEN_ENDED}`),
+    };
+  }
+
+  apply(recorded: RecordedEvent): void {
+    if (!recorded.stream.startsWith(RECOMMENDATION_STREAM_PREFIX)) return;
+    const id = recorded.stream.slice(RECOMMENDATION_STREAM_PREFIX.length);
+    const position = Number(recorded.position);
+    const previous = this.versionInForce(id);
+    if (previous && previous.position >= position) return;
+    const event = upcastStored(recorded);
+    // Times within one item never go back: a clock that did is read as "at the same moment".
+    const occurred = Date.parse(String(recorded.metadata.occurredAt));
+    const from = Math.max(Number.isNaN(occurred) ? 0 : occurred, previous?.valid_from_ms ?? 0);
+    const next = nextVersion(previous, event, { id, position, from, revision: Number(recorded.revision) });
+    if (!next) return;
+    if (previous) this.s.close.run(from, id, previous.position);
+    this.s.insert.run(next);
+    this.remember(next);
+  }
+
+  private versionInForce(id: string): Version | null {
+    const cached = this.current.get(id);
+    if (cached) return cached;
+    const row = this.s.current.get(id) as (Version & { valid_to_ms?: number }) | undefined;
+    if (!row) return null;
+    const { valid_to_ms: _open, ...version } = row;
+    return version;
+  }
+
+  private remember(version: Version): void {
+    this.current.delete(version.id);
+    this.current.set(version.id, version);
+    if (this.current.size > MAX_CACHED) this.current.delete(this.current.keys().next().value as string);
+  }
+}
+
+/** The item's fields after `event`; null for an event before the item exists. */
+function nextVersion(
+  previous: Version | null,
+  event: RecommendationEvent,
+  at: { id: string; position: number; from: number; revision: number },
+): Version | null {
+  const base = { id: at.id, position: at.position, valid_from_ms: at.from, revision: at.revision };
+  if (event.type === 'RecommendationRaised') {
+    return {
+      ...base,
+      status: 'raised',
+      department: null,
+      assignment_no: null,
+      assigned_at: null,
+      due_at: null,
+      due_ms: OPEN_ENDED,
+      acknowledged_at: null,
+      resolved_at: null,
+      on_time: null,
+      held: ',',
+    };
+  }
+  if (!previous) return null;
+  const same = { ...previous, ...base };
+  switch (event.type) {
+    case 'RecommendationAccepted':
+      return { ...same, status: 'accepted' };
+    case 'RecommendationDeclined':
+      return { ...same, status: 'declined' };
+    case 'RecommendationAssigned':
+    case 'RecommendationReopened': {
+      const d = event.data;
+      return {
+        ...same,
+        status: 'assigned',
+        department: d.department,
+        assignment_no: d.assignmentNo,
+        assigned_at: event.type === 'RecommendationAssigned' ? event.data.assignedAt : event.data.reopenedAt,
+        due_at: d.dueAt,
+        due_ms: Date.parse(d.dueAt),
+        acknowledged_at: null,
+        resolved_at: null,
+        on_time: null,
+        held: same.held.includes(`,${d.department},`) ? same.held : `${same.held}${d.department},`,
+      };
+    }
+    case 'AssignmentReturned':
+      return {
+        ...same,
+        status: 'accepted',
+        department: null,
+        assignment_no: null,
+        assigned_at: null,
+        due_at: null,
+        due_ms: OPEN_ENDED,
+        acknowledged_at: null,
+      };
+    case 'AssignmentAcknowledged':
+      return { ...same, acknowledged_at: event.data.acknowledgedAt };
+    case 'DeadlineExtended':
+      return { ...same, due_at: event.data.dueAt, due_ms: Date.parse(event.data.dueAt) };
+    case 'RecommendationResolved':
+      return { ...same, status: 'resolved', resolved_at: event.data.resolvedAt, on_time: event.data.onTime ? 1 : 0 };
+    case 'ProgressReported':
+    case 'ExtensionRequested':
+    case 'ReminderSent':
+    case 'DeadlineEscalated':
+    case 'NotificationDelivered':
+    case 'NotificationFailed':
+      // Only the revision moves; the version still records it, so an item as of any instant has its revision then.
+      return same;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
