@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { AppConfig, LOGGER, parseDuration, REDIS } from '@app/common';
@@ -36,12 +36,13 @@ export function assertEveryJobHandled(processors: TypedProcessor[]): void {
 export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly onReady = () => void this.afterConnect();
   private readonly onFailed = (job: Job | undefined, error: Error) => {
-    if (error.message !== STALLED_TOO_OFTEN) return;
+    if (this.stopped || error.message !== STALLED_TOO_OFTEN) return;
     this.logger.warn({ job: job?.id, queue: job?.queueName }, 'job failed by stalling too often; reconciling');
     this.reconciler.reconcileAgain();
   };
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
+  private watched: Worker[] = [];
 
   constructor(
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
@@ -66,7 +67,8 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const processor of [this.deadlines, this.notifications]) processor.worker.on('failed', this.onFailed);
+    this.watched = [this.deadlines.worker, this.notifications.worker];
+    for (const worker of this.watched) worker.on('failed', this.onFailed);
     // The shared client emits 'ready' on every (re)connection, including to a Redis restarted empty.
     this.redis.on('ready', this.onReady);
     if (this.redis.status === 'ready') void this.afterConnect();
@@ -114,5 +116,6 @@ export class RemindersLifecycle implements OnModuleInit, OnApplicationBootstrap,
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
     this.redis.off('ready', this.onReady);
+    for (const worker of this.watched) worker.off('failed', this.onFailed);
   }
 }
