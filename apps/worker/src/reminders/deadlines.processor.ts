@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
-import { deterministicUuid } from '@app/event-store';
+import { deterministicUuid, type RecordedEvent } from '@app/event-store';
 import { RecommendationCommands, RecommendationStream, type CommandInput } from '@app/application';
 import { DomainError, ErrorCodes, isNotice, upcastStored, type Actor, type NoticeEvent } from '@app/recommendations';
 import { isChannel, JobName, noticeOf, QueueName, type JobPayloads } from '@app/reminders';
@@ -17,6 +17,12 @@ export const DEADLINES_CONCURRENCY = 20;
 
 /** The service itself, as the actor of the events it records on its own. */
 export const SYSTEM_ACTOR: Actor = { sub: 'system:reminders', name: 'Reminder scheduler', role: 'system' };
+
+/** The id seed of a reminder's event: every run of the job records it under the same ids. */
+export const reminderSeed = (p: JobPayloads[JobName.Reminder]) =>
+  `reminder-${p.recommendationId}-${p.assignmentNo}-${p.lead}-${Date.parse(p.dueAt)}`;
+export const escalationSeed = (p: JobPayloads[JobName.Escalation]) =>
+  `escalation-${p.recommendationId}-${p.assignmentNo}-${p.level}-${Date.parse(p.dueAt)}`;
 
 /** The item a deadline job is about, as read when the job runs. */
 interface Target {
@@ -54,9 +60,9 @@ export class DeadlinesProcessor extends TypedProcessor {
 
   private async remind(job: Job<JobPayloads[JobName.Reminder]>): Promise<string> {
     const { recommendationId, assignmentNo, dueAt, lead } = job.data;
-    const seed = `reminder-${recommendationId}-${assignmentNo}-${lead}-${Date.parse(dueAt)}`;
+    const seed = reminderSeed(job.data);
     const target = await this.current(recommendationId, assignmentNo, dueAt);
-    if (!target) return 'stale';
+    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
     const command = {
       type: 'SendReminder' as const,
       recommendationId,
@@ -73,9 +79,9 @@ export class DeadlinesProcessor extends TypedProcessor {
 
   private async escalate(job: Job<JobPayloads[JobName.Escalation]>): Promise<string> {
     const { recommendationId, assignmentNo, dueAt, level } = job.data;
-    const seed = `escalation-${recommendationId}-${assignmentNo}-${level}-${Date.parse(dueAt)}`;
+    const seed = escalationSeed(job.data);
     const target = await this.current(recommendationId, assignmentNo, dueAt);
-    if (!target) return 'stale';
+    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
     const now = this.clock.now();
     // A delayed job may wake a moment early; the domain refuses to escalate before the due date.
     if (now.getTime() < Date.parse(dueAt)) throw new Error(`escalation ${level} woke before the due date ${dueAt}`);
@@ -129,14 +135,35 @@ export class DeadlinesProcessor extends TypedProcessor {
     }
     // Read back rather than rebuilt here: the notice must say exactly what a reconcile would
     // rebuild from the log for the same delivery id, even on a re-run or a retried append.
-    const id = deterministicUuid(`${seed}:0`);
-    const recorded = (await this.streams.load(command.recommendationId)).events.find((e) => e.id === id);
-    const event = recorded && upcastStored(recorded);
-    if (!event || !isNotice(event)) throw new Error(`the notice ${id} of job ${job.id} is not in the log`);
-    return { id, event };
+    const notice = this.recordedNotice(await this.streams.load(command.recommendationId), seed);
+    if (!notice) throw new Error(`the notice of job ${job.id} is not in the log`);
+    return notice;
   }
 
-  private notify(notice: { id: string; event: NoticeEvent }, target: Target): Promise<void> {
+  /**
+   * A job that no longer applies may still have recorded its notice in an earlier run that died
+   * before handing it to the notifier: its deliveries are owed all the same.
+   */
+  private async staleUnlessRecorded(id: string, seed: string): Promise<string> {
+    const loaded = await this.streams.load(id);
+    const notice = this.recordedNotice(loaded, seed);
+    if (!notice || loaded.state.status === 'none') return 'stale';
+    await this.notify(notice, loaded.state);
+    return 'sent before';
+  }
+
+  /** The notice recorded with the ids of `seed`, if it is in the stream. */
+  private recordedNotice(loaded: { events: RecordedEvent[] }, seed: string): { id: string; event: NoticeEvent } | null {
+    const id = deterministicUuid(`${seed}:0`);
+    const recorded = loaded.events.find((e) => e.id === id);
+    const event = recorded && upcastStored(recorded);
+    return event && isNotice(event) ? { id, event } : null;
+  }
+
+  private notify(
+    notice: { id: string; event: NoticeEvent },
+    target: { id: string; title: string; commune: string },
+  ): Promise<void> {
     const { channels, assignmentNo } = notice.event.data;
     return this.notifier.enqueue(noticeOf(notice, target), channels.filter(isChannel), assignmentNo);
   }
