@@ -12,7 +12,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStreamRepository, SqliteEventStore } from '../libs/event-store/src';
-import { listRecommendations, openReadModelDb, rebuildReadModels, activeReadModelFile } from '../libs/read-models/src';
+import {
+  activeReadModelFile,
+  itemsAsOf,
+  listRecommendations,
+  openReadModelDb,
+  overdueReport,
+  rebuildReadModels,
+  summaryReport,
+} from '../libs/read-models/src';
 import { CURRENT_SCHEMA_VERSION, recommendationStream, type Actor } from '../libs/recommendations/src';
 import { machine, percentile, printTable, type Row } from './bench-support';
 
@@ -142,6 +150,12 @@ export async function benchReads(items: number, options: { dataDir?: string } = 
     );
     const overdue = time(runs, () => listRecommendations(db, committee, { overdue: true, sort: 'dueAt', limit: 50 }, at));
     const search = time(100, () => listRecommendations(db, committee, { q: 'topic42', limit: 50 }, at));
+    // Reports of now next to the same reports as of 100 days ago, read from the history.
+    const past = new Date(now - 100 * DAY);
+    const liveSummary = time(20, () => summaryReport(db, committee, {}, at));
+    const pastSummary = time(20, () => summaryReport(db, committee, {}, past, itemsAsOf(past)));
+    const liveOverdue = time(20, () => overdueReport(db, committee, 'department', at));
+    const pastOverdue = time(20, () => overdueReport(db, committee, 'department', past, {}, itemsAsOf(past)));
     db.close();
     await store.close();
     const p = (s: number[], q: number) => percentile(s, q);
@@ -195,6 +209,24 @@ export async function benchReads(items: number, options: { dataDir?: string } = 
         unit: 'ms',
         baseline: 'pk lookup p99',
         ratio: p(search, 99) / p(lookup, 99),
+      },
+      { scenario: 'reads', figure: `summary report p50 (${items} items)`, value: p(liveSummary, 50), unit: 'ms' },
+      {
+        scenario: 'reads',
+        figure: 'summary report asOf 100 days ago p50',
+        value: p(pastSummary, 50),
+        unit: 'ms',
+        baseline: 'live summary p50',
+        ratio: p(pastSummary, 50) / p(liveSummary, 50),
+      },
+      { scenario: 'reads', figure: 'overdue report p50', value: p(liveOverdue, 50), unit: 'ms' },
+      {
+        scenario: 'reads',
+        figure: 'overdue report asOf 100 days ago p50',
+        value: p(pastOverdue, 50),
+        unit: 'ms',
+        baseline: 'live overdue p50',
+        ratio: p(pastOverdue, 50) / p(liveOverdue, 50),
       },
     ];
   } finally {

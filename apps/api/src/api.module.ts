@@ -20,7 +20,7 @@ import { RecommendationQueriesController } from './recommendations/recommendatio
 import { createValidationPipe } from './validation.pipe';
 import { PROJECTION_STATUS } from './health/projection-status';
 import { MinPositionInterceptor } from './read-side/min-position.interceptor';
-import { ReadModels } from './read-side/read-model.provider';
+import { ReadModels, ReportThreadsProvider } from './read-side/read-model.provider';
 import { ListRecommendationsHandler, OverdueReportHandler, SummaryReportHandler } from './read-side/read-queries';
 import { RecommendationListController, ReportsController } from './read-side/read-side.controllers';
 
@@ -57,6 +57,7 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     SummaryReportHandler,
     { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
     { provide: ExpensiveGate, useFactory: () => new ExpensiveGate(EXPENSIVE_LIMITS) },
+    ReportThreadsProvider,
     { provide: APP_INTERCEPTOR, useClass: ExpensiveRequestsInterceptor },
     // Throttling comes first, so that a flood of bad tokens is cut off before any is checked.
     { provide: APP_GUARD, useClass: ThrottlerGuard },

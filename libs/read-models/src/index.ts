@@ -7,3 +7,4 @@ export * from './rebuild';
 export * from './read-model-reader';
 export * from './queries/list-recommendations';
 export * from './queries/reports';
+export * from './report-threads';

@@ -29,6 +29,12 @@ export class ReadModelReader {
     return this.db;
   }
 
+  /** The read-model file in use now. */
+  fileInUse(): string {
+    this.connection();
+    return this.file as string;
+  }
+
   /** The lowest checkpoint among the projections, or 0n before any ran. */
   checkpoint(): bigint {
     try {

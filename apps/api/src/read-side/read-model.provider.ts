@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { AppConfig } from '@app/common';
-import { ReadModelReader } from '@app/read-models';
+import { ReadModelReader, ReportThreads } from '@app/read-models';
 import type { ProjectionStatusSource } from '../health/projection-status';
 
 /** The API's read-model connection, also the source of the projections' position for /health. */
@@ -18,3 +18,17 @@ export class ReadModels extends ReadModelReader implements OnApplicationShutdown
     this.close();
   }
 }
+
+/** One thread builds the reports of the past (the gate in front bounds how many wait for it); stopped with the app. */
+@Injectable()
+export class ApiReportThreads extends ReportThreads implements OnApplicationShutdown {
+  constructor() {
+    super(1);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+}
+
+export const ReportThreadsProvider: Provider = { provide: ReportThreads, useClass: ApiReportThreads };

@@ -2,9 +2,8 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/common';
 import {
-  itemsAsOf,
   listRecommendations,
-  LIVE_ITEMS,
+  ReportThreads,
   overdueReport,
   summaryReport,
   type ListFilters,
@@ -39,12 +38,6 @@ export class SummaryReportQuery {
   ) {}
 }
 
-/** The live items at the clock's now, or every item as it stood at a past time (from the history in the read model). */
-function source(readModels: ReadModels, clock: Clock, asOf?: Date) {
-  const db = readModels.connection();
-  return asOf ? { db, now: asOf, items: itemsAsOf(asOf) } : { db, now: clock.now(), items: LIVE_ITEMS };
-}
-
 @QueryHandler(ListRecommendationsQuery)
 export class ListRecommendationsHandler implements IQueryHandler<ListRecommendationsQuery> {
   constructor(
@@ -56,15 +49,20 @@ export class ListRecommendationsHandler implements IQueryHandler<ListRecommendat
   }
 }
 
+/**
+ * Reports of now read the live tables on the event loop (fast, bounded by the read model); reports
+ * of the past are built from the history on a report thread, so their work never holds the loop.
+ */
 @QueryHandler(OverdueReportQuery)
 export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
   constructor(
     private readonly readModels: ReadModels,
+    private readonly threads: ReportThreads,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   async execute({ actor, groupBy, page, asOf }: OverdueReportQuery) {
-    const { db, now, items } = source(this.readModels, this.clock, asOf);
-    return overdueReport(db, actor, groupBy, now, page, items);
+    if (asOf) return this.threads.run(this.readModels.fileInUse(), { kind: 'overdue', actor, groupBy, page, asOf });
+    return overdueReport(this.readModels.connection(), actor, groupBy, this.clock.now(), page);
   }
 }
 
@@ -72,10 +70,11 @@ export class OverdueReportHandler implements IQueryHandler<OverdueReportQuery> {
 export class SummaryReportHandler implements IQueryHandler<SummaryReportQuery> {
   constructor(
     private readonly readModels: ReadModels,
+    private readonly threads: ReportThreads,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
   async execute({ actor, period, asOf }: SummaryReportQuery) {
-    const { db, now, items } = source(this.readModels, this.clock, asOf);
-    return summaryReport(db, actor, period, now, items);
+    if (asOf) return this.threads.run(this.readModels.fileInUse(), { kind: 'summary', actor, period, asOf });
+    return summaryReport(this.readModels.connection(), actor, period, this.clock.now());
   }
 }

@@ -63,12 +63,21 @@ export class ExpensiveGate {
     };
   }
 
-  /** The first waiter that may start now (a caller at its own limit does not block the others). */
+  /**
+   * Starts the first waiters that may start now (a caller at its own limit does not block the
+   * others). Each starts on a later turn of the event loop: started at once, from the release of
+   * the one before, a queue of expensive requests would run back to back in one turn and keep every
+   * other request (health, lists, commands) waiting until the whole queue was done.
+   */
   private startNext(): void {
     for (let i = 0; i < this.queue.length && this.running < this.limits.running; i++) {
       if (!this.mayStart(this.queue[i].caller)) continue;
       const [next] = this.queue.splice(i, 1);
-      next.start();
+      this.running += 1; // the slot is taken now, the work starts on the next turn
+      setImmediate(() => {
+        this.running -= 1;
+        next.start();
+      });
       i -= 1;
     }
   }
