@@ -40,6 +40,13 @@ export class RecommendationHistoryProjection implements Projection {
   private s!: Record<'insert' | 'close' | 'current', Database.Statement<unknown[]>>;
   /** The version in force of recently changed items, so most events need no read. */
   private readonly current = new Map<string, Version>();
+  /**
+   * Versions made in this batch, written at its end: one that is opened and closed within the batch
+   * is inserted once with its end, instead of inserted and then updated (rebuilds apply thousands
+   * of events per batch). `closes` holds the stored version each item's first new one ends.
+   */
+  private readonly made = new Map<string, Array<Version & { valid_to_ms: number }>>();
+  private readonly closes = new Map<string, { position: number; at: number }>();
 
   prepare(db: Database.Database): void {
     this.current.clear();
@@ -47,7 +54,7 @@ export class RecommendationHistoryProjection implements Projection {
       insert: db.prepare(
         `INSERT OR IGNORE INTO recommendation_versions (id, position, valid_from_ms, valid_to_ms, status, department, assignment_no,
            assigned_at, due_at, due_ms, acknowledged_at, resolved_at, on_time, revision, held)
-         VALUES (@id, @position, @valid_from_ms, ${OPEN_ENDED}, @status, @department, @assignment_no, @assigned_at, @due_at, @due_ms,
+         VALUES (@id, @position, @valid_from_ms, @valid_to_ms, @status, @department, @assignment_no, @assigned_at, @due_at, @due_ms,
            @acknowledged_at, @resolved_at, @on_time, @revision, @held)`,
       ),
       close: db.prepare('UPDATE recommendation_versions SET valid_to_ms = ? WHERE id = ? AND position = ?'),
@@ -67,9 +74,20 @@ export class RecommendationHistoryProjection implements Projection {
     const from = Math.max(Number.isNaN(occurred) ? 0 : occurred, previous?.valid_from_ms ?? 0);
     const next = nextVersion(previous, event, { id, position, from, revision: Number(recorded.revision) });
     if (!next) return;
-    if (previous) this.s.close.run(from, id, previous.position);
-    this.s.insert.run(next);
+    const made = this.made.get(id) ?? [];
+    const last = made[made.length - 1];
+    if (last) last.valid_to_ms = from;
+    else if (previous) this.closes.set(id, { position: previous.position, at: from });
+    made.push({ ...next, valid_to_ms: OPEN_ENDED });
+    this.made.set(id, made);
     this.remember(next);
+  }
+
+  endBatch(): void {
+    for (const [id, { position, at }] of this.closes) this.s.close.run(at, id, position);
+    for (const versions of this.made.values()) for (const version of versions) this.s.insert.run(version);
+    this.closes.clear();
+    this.made.clear();
   }
 
   private versionInForce(id: string): Version | null {
