@@ -1,29 +1,42 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@app/event-store';
 import { RECOMMENDATION_STREAM_PREFIX, upcastStored, type RecommendationEvent } from '@app/recommendations';
+import type { RecommendationRow } from '../queries/list-recommendations';
 import type { Projection } from './projection';
 
 /** `valid_to_ms` of a version still in force. */
 export const OPEN_ENDED = Number.MAX_SAFE_INTEGER;
 
 /** What of an item changes over its life, as it stood during one interval of the log's time. */
-interface Version {
-  id: string;
+type Version = Pick<
+  RecommendationRow,
+  | 'id'
+  | 'status'
+  | 'department'
+  | 'assignment_no'
+  | 'assigned_at'
+  | 'due_at'
+  | 'due_ms'
+  | 'acknowledged_at'
+  | 'resolved_at'
+  | 'on_time'
+  | 'revision'
+> & {
   position: number;
   valid_from_ms: number;
-  status: string;
-  department: string | null;
-  assignment_no: number | null;
-  assigned_at: string | null;
-  due_at: string | null;
-  due_ms: number;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
-  on_time: number | null;
-  revision: number;
   /** Every department that held the item by then, as `,a,b,` (what a department's read scope looks at). */
   held: string;
-}
+};
+
+/** An item without an assignment: raised, accepted, or returned. */
+const UNASSIGNED = {
+  department: null,
+  assignment_no: null,
+  assigned_at: null,
+  due_at: null,
+  due_ms: OPEN_ENDED,
+  acknowledged_at: null,
+} as const;
 
 const MAX_CACHED = 20_000;
 
@@ -114,19 +127,7 @@ function nextVersion(
 ): Version | null {
   const base = { id: at.id, position: at.position, valid_from_ms: at.from, revision: at.revision };
   if (event.type === 'RecommendationRaised') {
-    return {
-      ...base,
-      status: 'raised',
-      department: null,
-      assignment_no: null,
-      assigned_at: null,
-      due_at: null,
-      due_ms: OPEN_ENDED,
-      acknowledged_at: null,
-      resolved_at: null,
-      on_time: null,
-      held: ',',
-    };
+    return { ...base, ...UNASSIGNED, status: 'raised', resolved_at: null, on_time: null, held: ',' };
   }
   if (!previous) return null;
   const same = { ...previous, ...base };
@@ -153,16 +154,7 @@ function nextVersion(
       };
     }
     case 'AssignmentReturned':
-      return {
-        ...same,
-        status: 'accepted',
-        department: null,
-        assignment_no: null,
-        assigned_at: null,
-        due_at: null,
-        due_ms: OPEN_ENDED,
-        acknowledged_at: null,
-      };
+      return { ...same, ...UNASSIGNED, status: 'accepted' };
     case 'AssignmentAcknowledged':
       return { ...same, acknowledged_at: event.data.acknowledgedAt };
     case 'DeadlineExtended':
