@@ -154,7 +154,11 @@ describe('crash under load (SIGKILL of the real service)', () => {
     // the worker (recording its ReminderSent/DeadlineEscalated, or just after, not yet completed).
     // Under this load the reminder scheduler lags far behind the log (it turns events into jobs one
     // at a time), so the first reminders may take 20 s or more to be scheduled at all.
-    await Promise.race([delivered, pause(45_000).then(() => Promise.reject(new Error('no webhook delivery within 45 s')))]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no webhook delivery within 45 s')), 45_000);
+    });
+    await Promise.race([delivered, late]).finally(() => clearTimeout(timer));
     const watch = new QueueWatch(REDIS_URL, r.prefix);
     try {
       await until(async () => (await watch.active('deadlines')).length > 0, 'a deadline job to be running', {
