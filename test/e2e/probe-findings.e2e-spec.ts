@@ -220,6 +220,14 @@ describe('probe findings', () => {
         expect(new Set(ids).size).toBe(5);
         const bad = await own.http().get('/reports/overdue?limit=100000').set('Authorization', token);
         expectRefused(bad, 400, 'VALIDATION.FAILED');
+        // A garbled cursor is the caller's mistake, also when the report is built on the report thread.
+        for (const asOf of ['', '&asOf=2026-05-01T00:00:00Z']) {
+          const garbled = await own
+            .http()
+            .get(`/reports/overdue?group=${DEPARTMENT}&cursor=zz%25${asOf}`)
+            .set('Authorization', token);
+          expectRefused(garbled, 400, 'VALIDATION.CURSOR');
+        }
       } finally {
         await own.close();
       }

@@ -56,6 +56,8 @@ export interface ListItem {
 
 export class InvalidCursorError extends Error {
   readonly code = 'VALIDATION.CURSOR';
+  // Named, so that it is recognised when it crosses from a report thread.
+  override readonly name = 'InvalidCursorError';
 }
 
 const DAY = 86_400_000;
