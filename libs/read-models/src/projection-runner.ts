@@ -23,7 +23,7 @@ export class ProjectionRunner {
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
   private checkpoint: bigint;
-  private readonly applyBatch: (events: RecordedEvent[]) => void;
+  private readonly applyBatch: Database.Transaction<(events: RecordedEvent[]) => void>;
   private readonly batchSize: number;
 
   constructor(
@@ -103,7 +103,9 @@ export class ProjectionRunner {
   }
 
   private commit(batch: RecordedEvent[]): void {
-    this.applyBatch(batch);
+    // IMMEDIATE: the write lock is taken at BEGIN, waiting out another process's batch, instead of
+    // failing with SQLITE_BUSY when a batch that read first must upgrade to write.
+    this.applyBatch.immediate(batch);
     this.checkpoint = batch[batch.length - 1].position;
     this.progress.emit('progress', this.checkpoint);
   }
