@@ -16,7 +16,7 @@ export interface GateLimits {
 
 interface Waiter {
   caller: string;
-  start: () => void;
+  start: (release: () => void) => void;
 }
 
 /**
@@ -36,7 +36,7 @@ export class ExpensiveGate {
   acquire(caller: string): Promise<() => void> {
     if (this.mayStart(caller)) return Promise.resolve(this.take(caller));
     if (this.queue.length >= this.limits.waiting) return Promise.reject(new GateBusyError(this.retryAfter()));
-    return new Promise((resolve) => this.queue.push({ caller, start: () => resolve(this.take(caller)) }));
+    return new Promise((resolve) => this.queue.push({ caller, start: resolve }));
   }
 
   /** Requests running and waiting now. */
@@ -73,11 +73,9 @@ export class ExpensiveGate {
     for (let i = 0; i < this.queue.length && this.running < this.limits.running; i++) {
       if (!this.mayStart(this.queue[i].caller)) continue;
       const [next] = this.queue.splice(i, 1);
-      this.running += 1; // the slot is taken now, the work starts on the next turn
-      setImmediate(() => {
-        this.running -= 1;
-        next.start();
-      });
+      // The slot (overall and for its caller) is taken now; the work starts on the next turn.
+      const release = this.take(next.caller);
+      setImmediate(() => next.start(release));
       i -= 1;
     }
   }
