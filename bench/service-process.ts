@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { mintToken } from '../libs/common/src/auth/mint-token';
 
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const ROOT = join(__dirname, '..');
@@ -77,7 +78,10 @@ export async function startService(dataDir: string, env: Record<string, string> 
 export async function waitCaughtUp(url: string, timeoutMs = 600_000): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const health = (await (await fetch(`${url}/health`)).json()) as { projections: { lag: number | null } };
+    const authorization = `Bearer ${await mintToken(BENCH_SECRET, { sub: 'bench-operator', role: 'auditor' })}`;
+    const health = (await (await fetch(`${url}/health`, { headers: { authorization } })).json()) as {
+      projections: { lag: number | null };
+    };
     if (health.projections.lag === 0) return (Date.now() - started) / 1000;
     if (Date.now() - started > timeoutMs) throw new Error('read models did not catch up');
     await new Promise((resolve) => setTimeout(resolve, 200));

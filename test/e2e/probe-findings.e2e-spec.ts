@@ -154,6 +154,42 @@ describe('probe findings', () => {
     });
   });
 
+  describe('unauthenticated requests cannot wait or learn', () => {
+    const FAR_AHEAD = '999999999';
+
+    it('/health tells a stranger up or down only; a caller with a token gets the details', async () => {
+      const stranger = await t.http().get('/health');
+      expect({ status: stranger.status, body: stranger.body }).toEqual({ status: 200, body: { status: 'ok' } });
+      const forged = await t
+        .http()
+        .get('/health')
+        .set('Authorization', `Bearer ${await sign('not-the-secret', { role: 'auditor' })}`);
+      expect(forged.body).toEqual({ status: 'ok' });
+      const operator = await t.health();
+      expect(operator.body).toMatchObject({ status: 'ok', eventStore: 'up', redis: 'up' });
+      expect(operator.body.projections).toEqual({ position: expect.any(Number), lag: expect.any(Number) });
+    });
+
+    it('a stranger’s ?minPosition= does not hold the connection, on /health or /audit/public-key', async () => {
+      for (const path of ['/health', '/audit/public-key']) {
+        const res = await t.http().get(`${path}?minPosition=${FAR_AHEAD}`);
+        expect(res.status).toBe(200);
+        // The wait, when there is one, always ends by saying how far the read models came.
+        expect(res.headers['x-read-model-position']).toBeUndefined();
+        expect(res.headers['x-read-model-behind']).toBeUndefined();
+      }
+    });
+
+    it('an authenticated caller still reads its own writes with ?minPosition=', async () => {
+      const raised = await postRaise(t, await secretariat(t), raiseBody());
+      const res = await t.health(`/health?minPosition=${raised.body.position}`);
+      expect(res.status).toBe(200);
+      expect(Number(res.headers['x-read-model-position'])).toBeGreaterThanOrEqual(raised.body.position);
+      expect(res.headers['x-read-model-behind']).toBeUndefined();
+      expect(res.body.projections.lag).toBe(0);
+    });
+  });
+
   describe('input: text, dates and due dates', () => {
     it('refuses a title with a null byte, or of spaces only; trims what it keeps', async () => {
       const token = await secretariat(t);

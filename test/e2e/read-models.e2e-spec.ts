@@ -165,10 +165,8 @@ describe('lists and reports', () => {
   });
 
   it('/health reports the projections caught up', async () => {
-    const health = await t
-      .http()
-      .get('/health?minPosition=' + lastPosition)
-      .expect(200);
+    const health = await t.health('/health?minPosition=' + lastPosition);
+    expect(health.status).toBe(200);
     expect(health.body.projections.position).toBeGreaterThanOrEqual(lastPosition);
     expect(health.body.projections.lag).toBe(0);
   });

@@ -61,7 +61,7 @@ describe('seed-demo', () => {
     const t = await createTestApp({ dataDir, now: now.toISOString() });
     try {
       const committee = `Bearer ${await t.token({ role: 'committee' })}`;
-      const health = async () => (await t.http().get('/health')).body.projections.lag as number;
+      const health = async () => (await t.health()).body.projections.lag as number;
       for (let i = 0; i < 200 && (await health()) !== 0; i++) await new Promise((r) => setTimeout(r, 25));
       const summary = (await t.http().get('/reports/summary').set('Authorization', committee).expect(200)).body;
       expect(summary.totals.byStatus).toEqual(byStatus);

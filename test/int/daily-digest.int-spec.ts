@@ -44,7 +44,7 @@ describe('daily digest', () => {
     const late = await assignDueIn(t, 1500, { to: 'home-affairs' });
     await until(() => Date.now() > Date.parse(late.dueAt) + 100, 'the short deadline passed', { intervalMs: 50 });
     await until(async () => {
-      const res = await t.http().get('/health');
+      const res = await t.health();
       return res.body.projections.lag === 0;
     }, 'read models caught up');
 

@@ -70,6 +70,8 @@ interface RouteImpl {
   /** A command: a refusal must leave the store as it was. */
   command: boolean;
   send: (t: TestApp, token: string | null, ctx: Ctx) => Test;
+  /** Where the row's cells have `+`/`-`: whether the answer shows the item (by default, in `items`). */
+  shows?: (body: unknown, ctx: Ctx) => boolean;
 }
 
 const auth = (req: Test, token: string | null) => (token === null ? req : req.set('Authorization', bearer(token)));
@@ -101,8 +103,34 @@ const read = (path: (ctx: Ctx) => string, scoped = true): RouteImpl => ({
   send: get(path),
 });
 
+/** A report row shows the item when its department (the item's current one) appears with it counted. */
+const report = (path: string, shows: (body: unknown, ctx: Ctx) => boolean): RouteImpl => ({
+  ...read(() => path),
+  shows,
+});
+type SummaryBody = { departments?: Array<{ department: string; open: number }> };
+type OverdueBody = {
+  groups?: Array<{ key: string; count: number; items: Array<{ id: string }>; nextCursor: string | null }>;
+};
+const summaryShows = (body: unknown, { scope }: Ctx) =>
+  ((body as SummaryBody).departments ?? []).some((d) => d.department === scope.current && d.open > 0);
+const overdueShows = (body: unknown, { id }: Ctx) =>
+  ((body as OverdueBody).groups ?? []).some((g) => g.items.some((item) => item.id === id));
+
+/** A page of one: the item's department is there, one item listed, a cursor when it holds more. */
+const overduePageShows = (body: unknown, { scope }: Ctx) =>
+  ((body as OverdueBody).groups ?? []).some(
+    (g) => g.key === scope.current && g.items.length === 1 && g.count > 1 === (g.nextCursor !== null),
+  );
+
 const UNKNOWN_ID = randomUUID();
 const AS_OF = new Date(new Date(NOW).getTime() + 3_600_000).toISOString();
+/** A day after the items' due date: as of then, both are overdue. */
+const PAST_DUE = new Date(new Date(DUE_AT).getTime() + 86_400_000).toISOString();
+/** A well-formed cursor that points past every item: an empty page, whoever asks. */
+const OTHER_CURSOR = Buffer.from(JSON.stringify({ v: 8_000_000_000_000, id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' })).toString(
+  'base64url',
+);
 let listMinPosition = 0n;
 
 const ROUTES: Record<string, RouteImpl> = {
@@ -132,6 +160,16 @@ const ROUTES: Record<string, RouteImpl> = {
   'history-unknown-id': read(() => `/recommendations/${UNKNOWN_ID}/history`, false),
   'reports-overdue': read(() => '/reports/overdue', false),
   'reports-summary': read(() => '/reports/summary', false),
+  'reports-summary-asOf': report(`/reports/summary?asOf=${encodeURIComponent(AS_OF)}`, summaryShows),
+  'reports-overdue-asOf': report(`/reports/overdue?groupBy=department&asOf=${encodeURIComponent(PAST_DUE)}`, overdueShows),
+  'reports-overdue-page': report(
+    `/reports/overdue?groupBy=department&limit=1&asOf=${encodeURIComponent(PAST_DUE)}`,
+    overduePageShows,
+  ),
+  'reports-overdue-cursor': read(
+    () => `/reports/overdue?groupBy=department&group=${DEPARTMENT}&cursor=${OTHER_CURSOR}&asOf=${encodeURIComponent(PAST_DUE)}`,
+    false,
+  ),
   'audit-events': read(() => '/audit/events', false),
   'audit-verify': read(() => '/audit/verify', false),
   'audit-public-key': read(() => '/audit/public-key', false),
@@ -233,7 +271,10 @@ describe('authorization matrix', () => {
             continue;
           }
           if (expected.listed !== undefined) {
-            const listed = ((res.body as { items: Array<{ id: string }> }).items ?? []).some((item) => item.id === id);
+            const ctx = { id, scope: SCOPES[scopeName] };
+            const listed = route.shows
+              ? route.shows(res.body, ctx)
+              : ((res.body as { items: Array<{ id: string }> }).items ?? []).some((item) => item.id === id);
             if (listed !== expected.listed)
               mismatches.push(`${where}: API.md → ${show(expected)}, app → ${listed ? 'listed' : 'not listed'}`);
           }
@@ -336,6 +377,15 @@ describe('token attacks (HS256 with AUTH_JWT_SECRET)', () => {
     ['a department token without its department', () => sign(TEST_SECRET, { sub: 'x', role: 'department' })],
     ['a commune token without its commune', () => sign(TEST_SECRET, { sub: 'x', role: 'commune' })],
     ['a token without subject', () => sign(TEST_SECRET, { role: 'secretariat' })],
+    ['a token without exp (never expires)', () => sign(TEST_SECRET, { sub: 'x', role: 'secretariat' }, { expiresIn: null })],
+    [
+      'a lifetime of 48 hours, beyond AUTH_MAX_TOKEN_LIFETIME (24h)',
+      () => sign(TEST_SECRET, { sub: 'x', role: 'secretariat' }, { expiresIn: 48 * 3600 }),
+    ],
+    [
+      'iat ten minutes in the future',
+      () => sign(TEST_SECRET, { sub: 'x', role: 'secretariat' }, { issuedAtIn: 600, expiresIn: 3600 }),
+    ],
   ];
 
   it.each(attacks)('refuses %s with 401 on a read and on a command, appending nothing', async (_label, make) => {

@@ -246,6 +246,13 @@ const ROUTES: FuzzRoute[] = [
     query: () => ({
       groupBy: codes(['department', 'commune', 'workingGroup', 'category']),
       asOf: A.isoLike,
+      limit: A.limitValue,
+      group: codes([DEPARTMENT, COMMUNE, '1', 'headquarters']),
+      cursor: fc.oneof(
+        fc.constantFrom(validCursor, validCursor.slice(0, -2), `${validCursor}A`, ''),
+        A.jsonText.map((text) => Buffer.from(text).toString('base64url')),
+        A.anyString,
+      ),
       minPosition: A.minPositionValue,
     }),
     preferredTokens: ['committee', `department:${DEPARTMENT}`],
@@ -294,7 +301,14 @@ const ROUTES: FuzzRoute[] = [
     }),
     preferredTokens: ['auditor'],
   },
-  { name: 'GET /audit/public-key', method: 'GET', template: '/audit/public-key', runs: 150, isPublic: true, query: () => ({}) },
+  {
+    name: 'GET /audit/public-key',
+    method: 'GET',
+    template: '/audit/public-key',
+    runs: 150,
+    isPublic: true,
+    query: () => ({ minPosition: A.minPositionValue }),
+  },
   {
     name: 'GET /directory',
     method: 'GET',
@@ -302,7 +316,14 @@ const ROUTES: FuzzRoute[] = [
     runs: 200,
     query: () => ({ minPosition: A.minPositionValue }),
   },
-  { name: 'GET /health', method: 'GET', template: '/health', runs: 200, isPublic: true, query: () => ({}) },
+  {
+    name: 'GET /health',
+    method: 'GET',
+    template: '/health',
+    runs: 200,
+    isPublic: true,
+    query: () => ({ minPosition: A.minPositionValue }),
+  },
   { name: 'unrouted (wrong method or path)', method: 'GET', template: '', runs: 100 },
 ];
 
@@ -489,6 +510,12 @@ function check(
   if (!route.isPublic && actor === null && (ok || [403, 404, 409, 412].includes(status))) {
     broken.push(['a missing or bad token → 401 before anything else', `token ${c.token.label}`]);
   }
+  if (route.isPublic && actor === null && answer.headers?.['x-read-model-position'] !== undefined) {
+    broken.push(['a stranger never waits on ?minPosition=', `token ${c.token.label}`]);
+  }
+  if (route.template === '/health' && actor === null && ok && JSON.stringify(answer.json) !== '{"status":"ok"}') {
+    broken.push(['/health tells a stranger up or down only', answer.text.slice(0, 200)]);
+  }
   if (actor && route.roles && !route.roles.includes(actor.role as Role) && status !== 403) {
     broken.push(['a role the route does not allow → 403', `role ${actor.role}`]);
   }
@@ -554,6 +581,7 @@ async function send(method: Method, path: string, c: FuzzCase): Promise<Answer> 
     status: res.status,
     contentType: String(res.headers['content-type'] ?? ''),
     etag: res.headers.etag as string | undefined,
+    headers: res.headers as Record<string, string | undefined>,
     text: res.text ?? '',
     json,
   };

@@ -300,7 +300,7 @@ describe('logs and error bodies in production (in-process, logger captured at tr
     const raised = await http().post('/recommendations').set('Authorization', sent('secretariat')).send(raiseBody());
     expect(raised.status).toBe(503);
     expect(leakProblems(raised)).toEqual([]);
-    const health = await http().get('/health');
+    const health = await http().get('/health').set('Authorization', sent('auditor'));
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ status: 'down', eventStore: 'down' });
   });

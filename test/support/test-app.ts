@@ -20,6 +20,8 @@ export interface TestApp {
   dataDir: string;
   http: () => ReturnType<typeof request>;
   token: (claims: Partial<TokenClaims> & { role: string }) => Promise<string>;
+  /** GET /health with a token, so the answer has its details (a stranger learns only up or down). */
+  health: (path?: string) => Promise<request.Response>;
   close: () => Promise<void>;
 }
 
@@ -73,6 +75,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir,
     http: () => request(server),
     token: (claims) => mintToken(TEST_SECRET, { sub: `${claims.role}-1`, ...claims }),
+    health: async (path = '/health') =>
+      request(server)
+        .get(path)
+        .set('Authorization', `Bearer ${await mintToken(TEST_SECRET, { sub: 'operator-1', role: 'auditor' })}`),
     close: async () => {
       await app.close();
       await deleteKeys(config.REDIS_URL, `${config.QUEUE_PREFIX}:*`);

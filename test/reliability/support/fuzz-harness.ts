@@ -20,6 +20,8 @@ export interface Answer {
   status: number;
   contentType: string;
   etag: string | undefined;
+  /** The response headers, where the check needs more than the ETag. */
+  headers?: Record<string, string | undefined>;
   text: string;
   json: unknown;
 }

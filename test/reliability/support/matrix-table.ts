@@ -13,7 +13,8 @@
  *
  * Where API.md leaves a cell open, the table follows the app's choice: a commune may not read
  * history (403) nor reports (403); audit events and verify are the auditor's (403 for others);
- * the audit public key and /health are public; /directory needs a token. A role the command's
+ * the audit public key and /health are public; /directory needs a token. Reports, of now or of
+ * the past, count what the caller may read: a department that held an item still counts it. A role the command's
  * "who" column does not list gets 403 even on an item it cannot see (the role is checked first).
  */
 export const CALLERS = [
@@ -51,6 +52,10 @@ item-unknown-id                       404         404       404       404      4
 history-unknown-id                    404         404       404       404      404       403         403           404     401
 reports-overdue                       200         200       200       200      200       403         403           200     401
 reports-summary                       200         200       200       200      200       403         403           200     401
+reports-summary-asOf                  200+        200+      200+/200- 200-     200+/200- 403         403           200+    401
+reports-overdue-asOf                  200+        200+      200+/200- 200-     200+/200- 403         403           200+    401
+reports-overdue-page                  200+        200+      200+/200- 200-     200+/200- 403         403           200+    401
+reports-overdue-cursor                200         200       200       200      200       403         403           200     401
 audit-events                          403         403       403       403      403       403         403           200     401
 audit-verify                          403         403       403       403      403       403         403           200     401
 audit-public-key                      200         200       200       200      200       200         200           200     200

@@ -21,6 +21,8 @@ export interface SignOptions {
   /** Seconds from now; negative for an expired token; null for no `exp` at all. */
   expiresIn?: number | null;
   notBeforeIn?: number;
+  /** Seconds from now for `iat` (default: a minute ago, or before `exp` for an expired token). */
+  issuedAtIn?: number;
   issuer?: string;
   audience?: string | string[];
   kid?: string;
@@ -38,7 +40,7 @@ export async function sign(key: string | Uint8Array | CryptoKey, claims: Claims,
     ...(options.kid ? { kid: options.kid } : {}),
   });
   if (sub !== undefined) jwt = jwt.setSubject(sub);
-  jwt = jwt.setIssuedAt(now() + Math.min(0, options.expiresIn ?? 0) - 60);
+  jwt = jwt.setIssuedAt(now() + (options.issuedAtIn ?? Math.min(0, options.expiresIn ?? 0) - 60));
   if (options.expiresIn !== null) jwt = jwt.setExpirationTime(now() + (options.expiresIn ?? 3600));
   if (options.notBeforeIn !== undefined) jwt = jwt.setNotBefore(now() + options.notBeforeIn);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);

@@ -1,9 +1,10 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mintToken } from '@app/common';
 import { exited, spawnTs } from '../../support/child-process';
 import { freePort } from '../../support/redis-process';
 import { pause } from '../../support/poll';
 
-/** The whole `/health` answer (API.md). */
+/** The whole `/health` answer (API.md), as an authenticated caller gets it. */
 export interface Health {
   status: string;
   eventStore: string;
@@ -66,9 +67,16 @@ export class ServiceProcess {
     }
   }
 
-  /** GET /health, or null when it does not answer 200. */
+  /**
+   * GET /health, or null when it does not answer 200. With a token minted from the service's
+   * AUTH_JWT_SECRET, so the answer has its details.
+   */
   async health(timeoutMs = 2000): Promise<Health | null> {
-    const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    const secret = this.env.AUTH_JWT_SECRET;
+    const headers: Record<string, string> = secret
+      ? { authorization: `Bearer ${await mintToken(secret, { sub: 'operator-1', role: 'auditor' })}` }
+      : {};
+    const res = await fetch(`${this.url}/health`, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (res.status !== 200) {
       await res.body?.cancel();
       return null;

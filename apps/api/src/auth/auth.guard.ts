@@ -14,12 +14,17 @@ import { InvalidTokenError, TokenVerifier } from './token-verifier';
 const PUBLIC = 'auth:public';
 const ROLES = 'auth:roles';
 
-/** The route needs no token (health, docs). */
+/**
+ * The route needs no token (health, docs, the audit public key). A valid token is still read, so the
+ * route can tell an authenticated caller from a stranger; a missing or invalid one leaves no actor.
+ */
 export const Public = () => SetMetadata(PUBLIC, true);
 /** Only these roles may call the route; others get 403. Finer scope rules live in the domain and queries. */
 export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES, roles);
 
 export type AuthenticatedRequest = Request & { actor: Actor };
+/** A request on a {@link Public} route: `actor` is there only when a valid token came with it. */
+export type MaybeAuthenticatedRequest = Request & { actor?: Actor };
 
 /** Every route needs a valid bearer token unless marked {@link Public}. */
 @Injectable()
@@ -31,10 +36,13 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) {
+      if (match) await this.verifier.verify(match[1]).then((actor) => (request.actor = actor), ignoreInvalidToken);
+      return true;
+    }
     if (!match) throw new UnauthorizedException({ code: 'AUTH.MISSING_TOKEN', message: 'a bearer token is required' });
     try {
       request.actor = await this.verifier.verify(match[1]);
@@ -51,4 +59,8 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
+}
+
+function ignoreInvalidToken(error: unknown): void {
+  if (!(error instanceof InvalidTokenError)) throw error;
 }
