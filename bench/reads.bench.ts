@@ -1,6 +1,7 @@
 /**
  * Read side at scale: seeds N open recommendations through the event store (raise, accept,
- * assign: 3 events each, with the service's metadata and hash chain), rebuilds the read models
+ * assign, acknowledge, progress: 10 events each, a day apart, with the service's metadata and
+ * hash chain), rebuilds the read models
  * from the log, then times the department inbox and the overdue list.
  * Baselines in the same run: a raw read-and-parse of the same log (for the rebuild rate) and a
  * primary-key lookup (for query latency).
@@ -11,7 +12,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStreamRepository, SqliteEventStore } from '../libs/event-store/src';
+import { eventHash, genesisHash, SqliteEventStore } from '../libs/event-store/src';
 import {
   activeReadModelFile,
   itemsAsOf,
@@ -50,7 +51,6 @@ function arg(name: string, fallback: number): number {
  * hash chain, many appends in flight at once.
  */
 export async function seedOpenItems(store: SqliteEventStore, items: number, now: number, eventsPerItem = 10): Promise<void> {
-  const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   const actor = { sub: 'bench', name: 'bench', role: 'secretariat' };
   const batch = 200;
   for (let start = 0; start < items; start += batch) {
@@ -58,7 +58,10 @@ export async function seedOpenItems(store: SqliteEventStore, items: number, now:
       Array.from({ length: Math.min(batch, items - start) }, async (_, k) => {
         const i = start + k;
         const id = randomUUID();
-        const at = new Date(now - (200 - (i % 200)) * DAY).toISOString();
+        // Raised over the last 200 days; each later event a day after the one before, as an
+        // item's life spreads over weeks (the history keeps a version per event and instant).
+        const raised = now - (200 - (i % 200)) * DAY;
+        const at = (n: number) => new Date(raised + n * DAY).toISOString();
         const dueAt = new Date(now + ((i % 120) - 60) * DAY).toISOString();
         const department = DEPARTMENTS[i % DEPARTMENTS.length];
         const events = [
@@ -72,28 +75,36 @@ export async function seedOpenItems(store: SqliteEventStore, items: number, now:
               title: `${TOPICS[i % TOPICS.length]} for commune ${i}`,
               description: 'Invest in a centralized headquarters; second IT staff.',
               category: 'staffing',
-              raisedAt: at,
+              raisedAt: at(0),
               raisedBy: 'bench',
             },
           },
-          { type: 'RecommendationAccepted', data: { note: null, acceptedAt: at } },
+          { type: 'RecommendationAccepted', data: { note: null, acceptedAt: at(1) } },
           {
             type: 'RecommendationAssigned',
-            data: { assignmentNo: 1, department, dueAt, dueBasis: { method: 'explicit' }, instructions: null, assignedAt: at },
+            data: { assignmentNo: 1, department, dueAt, dueBasis: { method: 'explicit' }, instructions: null, assignedAt: at(2) },
           },
-          { type: 'AssignmentAcknowledged', data: { assignmentNo: 1, department, acknowledgedAt: at } },
+          { type: 'AssignmentAcknowledged', data: { assignmentNo: 1, department, acknowledgedAt: at(3) } },
           ...Array.from({ length: Math.max(0, eventsPerItem - 4) }, (_, n) => ({
             type: 'ProgressReported',
-            data: { assignmentNo: 1, department, note: `progress report ${n + 1}`, reportedAt: at },
+            data: { assignmentNo: 1, department, note: `progress report ${n + 1}`, reportedAt: at(4 + n) },
           })),
         ].slice(0, Math.max(3, eventsPerItem));
         const stream = recommendationStream(id);
-        await repo.append(stream, { revision: null, lastHash: (await repo.load(stream)).lastHash }, events, {
-          actor,
-          occurredAt: at,
-          correlationId: id,
-          causationId: id,
+        let prevHash = genesisHash(stream);
+        const prepared = events.map((event, n) => {
+          const metadata = {
+            actor,
+            occurredAt: at(n),
+            correlationId: id,
+            causationId: id,
+            schemaVersion: CURRENT_SCHEMA_VERSION,
+            prevHash,
+          };
+          prevHash = eventHash(prevHash, event.type, event.data, metadata);
+          return { id: randomUUID(), type: event.type, data: event.data, metadata: { ...metadata, hash: prevHash } };
         });
+        await store.append(stream, prepared, 'no_stream');
       }),
     );
   }

@@ -92,7 +92,7 @@ describe('asOf reports from history', () => {
               const rebuilt = await rebuildReadModels(store, dataDir);
               const fresh = openReadModelDb(rebuilt.file, { readonly: true });
               try {
-                expect(dumpReadModel(fresh).recommendation_versions).toEqual(dumpReadModel(db).recommendation_versions);
+                expect(dumpReadModel(fresh).recommendation_history).toEqual(dumpReadModel(db).recommendation_history);
               } finally {
                 fresh.close();
               }

@@ -47,7 +47,6 @@ const SECONDARY_INDEXES = `
     CREATE INDEX IF NOT EXISTS recommendations_raised ON recommendations (raised_at, id);
     CREATE INDEX IF NOT EXISTS recommendations_commune ON recommendations (commune, raised_at);
     CREATE INDEX IF NOT EXISTS resolutions_resolved_at ON resolutions (resolved_at);
-    CREATE INDEX IF NOT EXISTS recommendation_versions_valid ON recommendation_versions (valid_to_ms, valid_from_ms);
 `;
 
 export function createSecondaryIndexes(db: Database.Database): void {
@@ -115,13 +114,22 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       position INTEGER NOT NULL,
       PRIMARY KEY (notice_id, channel)
     ) WITHOUT ROWID;
-    -- Each item's changing fields as they stood from one event's time until the next event's
-    -- (valid_to_ms = the largest safe integer while in force): what asOf reports read.
-    CREATE TABLE IF NOT EXISTS recommendation_versions (
+    -- Each item as it stood from one event's time until the next event's (valid_to_ms = the
+    -- largest safe integer while in force): what asOf reports read. Stored in order of the end of
+    -- validity, so the items of an instant are one contiguous range (valid_to_ms > asOf, the
+    -- versions still in force then and later), read without a lookup per row; and new rows land
+    -- at the end (closed now, or in force). The report columns fixed at raising are repeated here
+    -- so that a report needs no join; the title is joined only for the items a page lists.
+    CREATE TABLE IF NOT EXISTS recommendation_history (
+      valid_to_ms INTEGER NOT NULL,
+      valid_from_ms INTEGER NOT NULL,
       id TEXT NOT NULL,
       position INTEGER NOT NULL,
-      valid_from_ms INTEGER NOT NULL,
-      valid_to_ms INTEGER NOT NULL,
+      commune TEXT NOT NULL,
+      working_group INTEGER,
+      session_date TEXT,
+      category TEXT NOT NULL,
+      raised_at TEXT NOT NULL,
       status TEXT NOT NULL,
       department TEXT,
       assignment_no INTEGER,
@@ -133,8 +141,9 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       on_time INTEGER,
       revision INTEGER NOT NULL,
       held TEXT NOT NULL,
-      PRIMARY KEY (id, position)
+      PRIMARY KEY (valid_to_ms, valid_from_ms, id, position)
     ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS recommendation_history_item ON recommendation_history (id, position);
     CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2');
   `);
   if (options.indexes !== false) createSecondaryIndexes(db);

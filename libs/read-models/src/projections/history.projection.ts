@@ -11,6 +11,11 @@ export const OPEN_ENDED = Number.MAX_SAFE_INTEGER;
 type Version = Pick<
   RecommendationRow,
   | 'id'
+  | 'commune'
+  | 'working_group'
+  | 'session_date'
+  | 'category'
+  | 'raised_at'
   | 'status'
   | 'department'
   | 'assignment_no'
@@ -49,29 +54,39 @@ const MAX_CACHED = 20_000;
  */
 export class RecommendationHistoryProjection implements Projection {
   readonly name = 'recommendation-history';
-  readonly version = 1;
-  private s!: Record<'insert' | 'close' | 'current', Database.Statement<unknown[]>>;
+  readonly version = 2;
+  private s!: Record<'insert' | 'remove' | 'current', Database.Statement<unknown[]>>;
   /** The version in force of recently changed items, so most events need no read. */
   private readonly current = new Map<string, Version>();
   /**
    * Versions made in this batch, written at its end: one that is opened and closed within the batch
    * is inserted once with its end, instead of inserted and then updated (rebuilds apply thousands
    * of events per batch). `closes` holds the stored version each item's first new one ends.
+   *
+   * A version that ends at the instant it began (two events of one item at the same moment) is
+   * in force at no instant: it is not kept, so the history holds what an `asOf` can see.
    */
   private readonly made = new Map<string, Array<Version & { valid_to_ms: number }>>();
-  private readonly closes = new Map<string, { position: number; at: number }>();
+  private readonly closes = new Map<string, { version: Version; at: number }>();
 
   prepare(db: Database.Database): void {
     this.current.clear();
     this.s = {
       insert: db.prepare(
-        `INSERT OR IGNORE INTO recommendation_versions (id, position, valid_from_ms, valid_to_ms, status, department, assignment_no,
-           assigned_at, due_at, due_ms, acknowledged_at, resolved_at, on_time, revision, held)
-         VALUES (@id, @position, @valid_from_ms, @valid_to_ms, @status, @department, @assignment_no, @assigned_at, @due_at, @due_ms,
-           @acknowledged_at, @resolved_at, @on_time, @revision, @held)`,
+        `INSERT OR IGNORE INTO recommendation_history (valid_to_ms, valid_from_ms, id, position, commune, working_group,
+           session_date, category, raised_at, status, department, assignment_no, assigned_at, due_at, due_ms, acknowledged_at,
+           resolved_at, on_time, revision, held)
+         VALUES (@valid_to_ms, @valid_from_ms, @id, @position, @commune, @working_group, @session_date, @category, @raised_at,
+           @status, @department, @assignment_no, @assigned_at, @due_at, @due_ms, @acknowledged_at, @resolved_at, @on_time,
+           @revision, @held)`,
       ),
-      close: db.prepare('UPDATE recommendation_versions SET valid_to_ms = ? WHERE id = ? AND position = ?'),
-      current: db.prepare(`SELECT * FROM recommendation_versions WHERE id = ? AND valid_to_ms = ${OPEN_ENDED}`),
+      // Closing a version moves it in the table's order (its end is part of the key): out, then in again.
+      remove: db.prepare(
+        `DELETE FROM recommendation_history WHERE valid_to_ms = ${OPEN_ENDED} AND valid_from_ms = ? AND id = ? AND position = ?`,
+      ),
+      current: db.prepare(
+        `SELECT * FROM recommendation_history WHERE id = ? AND valid_to_ms = ${OPEN_ENDED} ORDER BY position DESC LIMIT 1`,
+      ),
     };
   }
 
@@ -89,15 +104,19 @@ export class RecommendationHistoryProjection implements Projection {
     if (!next) return;
     const made = this.made.get(id) ?? [];
     const last = made[made.length - 1];
-    if (last) last.valid_to_ms = from;
-    else if (previous) this.closes.set(id, { position: previous.position, at: from });
+    if (last && last.valid_from_ms === from) made.pop();
+    else if (last) last.valid_to_ms = from;
+    else if (previous) this.closes.set(id, { version: previous, at: from });
     made.push({ ...next, valid_to_ms: OPEN_ENDED });
     this.made.set(id, made);
     this.remember(next);
   }
 
   endBatch(): void {
-    for (const [id, { position, at }] of this.closes) this.s.close.run(at, id, position);
+    for (const { version, at } of this.closes.values()) {
+      this.s.remove.run(version.valid_from_ms, version.id, version.position);
+      if (at > version.valid_from_ms) this.s.insert.run({ ...version, valid_to_ms: at });
+    }
     for (const versions of this.made.values()) for (const version of versions) this.s.insert.run(version);
     this.closes.clear();
     this.made.clear();
@@ -127,7 +146,20 @@ function nextVersion(
 ): Version | null {
   const base = { id: at.id, position: at.position, valid_from_ms: at.from, revision: at.revision };
   if (event.type === 'RecommendationRaised') {
-    return { ...base, ...UNASSIGNED, status: 'raised', resolved_at: null, on_time: null, held: ',' };
+    const d = event.data;
+    return {
+      ...base,
+      ...UNASSIGNED,
+      commune: d.commune,
+      working_group: d.workingGroup ?? null,
+      session_date: d.sessionDate ?? null,
+      category: d.category,
+      raised_at: d.raisedAt,
+      status: 'raised',
+      resolved_at: null,
+      on_time: null,
+      held: ',',
+    };
   }
   if (!previous) return null;
   const same = { ...previous, ...base };

@@ -4,6 +4,7 @@ import {
   decodeCursor,
   encodeCursor,
   LIVE_ITEMS,
+  readingOnce,
   scopeCondition,
   type ItemSource,
   toListItem,
@@ -43,6 +44,24 @@ interface OverdueGroup {
 }
 
 const NO_KEY = '(none)';
+/** What an overdue item lists, but its title. */
+const LISTED_COLUMNS = [
+  'id',
+  'revision',
+  'status',
+  'commune',
+  'working_group',
+  'category',
+  'raised_at',
+  'department',
+  'assigned_at',
+  'acknowledged_at',
+  'due_at',
+  'due_ms',
+  'resolved_at',
+]
+  .map((c) => `r.${c}`)
+  .join(', ');
 
 /**
  * `GET /reports/overdue`: assigned items past their due date at `now`, grouped, oldest due first.
@@ -56,6 +75,17 @@ export function overdueReport(
   now: Date,
   page: OverduePage = {},
   source: ItemSource = LIVE_ITEMS,
+) {
+  return readingOnce(db, source, (items) => overdueFrom(db, actor, groupBy, now, page, items));
+}
+
+function overdueFrom(
+  db: Database.Database,
+  actor: Actor,
+  groupBy: OverdueGroupBy,
+  now: Date,
+  page: OverduePage,
+  source: ItemSource,
 ) {
   const scope = scopeCondition(actor, {}, source);
   const column = `r.${COLUMN[groupBy]}`;
@@ -77,10 +107,12 @@ export function overdueReport(
     paged.push('(r.due_ms > @cursorValue OR (r.due_ms = @cursorValue AND r.id > @cursorId))');
     Object.assign(params, { cursorValue: cursor.v, cursorId: cursor.id });
   }
+  // The title is joined for the listed items only: an item's history does not repeat it.
   const rows = db
     .prepare(
-      `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY ${column} ORDER BY r.due_ms, r.id) AS rank
-         FROM ${source.relation} r WHERE ${paged.join(' AND ')}) WHERE rank <= @limitPlusOne ORDER BY due_ms, id`,
+      `SELECT p.*, c.title FROM (SELECT * FROM (SELECT ${LISTED_COLUMNS}, row_number() OVER (PARTITION BY ${column} ORDER BY r.due_ms, r.id) AS rank
+         FROM ${source.relation} r WHERE ${paged.join(' AND ')}) WHERE rank <= @limitPlusOne) p
+       JOIN recommendations c ON c.id = p.id ORDER BY p.due_ms, p.id`,
     )
     .all(params) as Array<RecommendationRow & { rank: number }>;
   const keyOf = (value: unknown) => (value === null || value === undefined ? NO_KEY : String(value));
@@ -131,6 +163,10 @@ export function summaryReport(
   now: Date,
   source: ItemSource = LIVE_ITEMS,
 ) {
+  return readingOnce(db, source, (items) => summaryFrom(db, actor, period, now, items));
+}
+
+function summaryFrom(db: Database.Database, actor: Actor, period: { from?: Date; to?: Date }, now: Date, source: ItemSource) {
   const scope = scopeCondition(actor, {}, source);
   const from = period.from?.toISOString() ?? '0000';
   const periodEnd =

@@ -6,7 +6,7 @@ const TABLES: Record<string, string> = {
   recommendations: 'SELECT * FROM recommendations ORDER BY id',
   recommendation_departments: 'SELECT * FROM recommendation_departments ORDER BY department, id',
   resolutions: 'SELECT * FROM resolutions ORDER BY id, position',
-  recommendation_versions: 'SELECT * FROM recommendation_versions ORDER BY id, position',
+  recommendation_history: 'SELECT * FROM recommendation_history ORDER BY id, position',
   pending_deliveries: 'SELECT * FROM pending_deliveries ORDER BY notice_id, channel',
   recommendations_fts: 'SELECT rowid, id, title, description FROM recommendations_fts ORDER BY id, rowid',
 };
