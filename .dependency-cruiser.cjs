@@ -1,14 +1,14 @@
 /**
  * The layering of docs/architecture.md as rules that fail `npm run lint`:
- * domain (libs/recommendations) → application (libs/application) → adapters (the other libs)
+ * domain (libs/recommendations, libs/accounts) → application (libs/application) → adapters (the other libs)
  * → apps. Each layer imports only the layers before it; apps never import one another except
  * through the composition root (apps/server); nothing imports in a cycle.
  */
 const TESTS = '(\\.(spec|int-spec|e2e-spec|rel-spec)\\.ts$|/testing/|^test/|^bench/)';
-const DOMAIN = '^libs/recommendations/src/';
+const DOMAIN = '^libs/(recommendations|accounts)/src/';
 const APPLICATION = '^libs/application/src/';
 /** Adapters and shared infrastructure: the event store and its adapters, read models, reminders, audit, common. */
-const ADAPTERS = '^libs/(event-store|read-models|reminders|audit|common)/src/';
+const ADAPTERS = '^libs/(event-store|read-models|reminders|audit|common|identity)/src/';
 const RUNTIME = '^libs/runtime/src/';
 
 module.exports = {
@@ -32,7 +32,7 @@ module.exports = {
       severity: 'error',
       comment: 'Not even a type of an outer layer belongs in the domain.',
       from: { path: DOMAIN },
-      to: { path: ['^libs/(?!recommendations/)', '^apps/'] },
+      to: { path: ['^libs/(?!(recommendations|accounts)/)', '^apps/'] },
     },
     {
       name: 'application-knows-no-way-in',

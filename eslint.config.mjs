@@ -35,7 +35,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['libs/recommendations/**/*.ts'],
+    files: ['libs/recommendations/**/*.ts', 'libs/accounts/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', frameworkImports] },
   },
 );

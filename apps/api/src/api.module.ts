@@ -12,6 +12,9 @@ import { TokenVerifier } from './auth/token-verifier';
 import { DirectoryController } from './directory/directory.controller';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
+import { ACCOUNT_PROVIDERS } from './accounts/accounts.providers';
+import { AdminUsersController } from './accounts/admin-users.controller';
+import { AuthController } from './accounts/auth.controller';
 import { GetHistoryHandler } from './recommendations/get-history/get-history.handler';
 import { GetRecommendationHandler } from './recommendations/get-recommendation/get-recommendation.handler';
 import { CommandDispatcher } from './recommendations/command-dispatcher';
@@ -44,9 +47,12 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     RecommendationQueriesController,
     ReportsController,
     AuditController,
+    AuthController,
+    AdminUsersController,
   ],
   providers: [
     TokenVerifier,
+    ...ACCOUNT_PROVIDERS,
     CommandDispatcher,
     GetRecommendationHandler,
     GetHistoryHandler,

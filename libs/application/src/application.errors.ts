@@ -1,4 +1,5 @@
 import { ConcurrencyError, InvalidAppendError, StoreUnavailableError } from '@app/event-store';
+import { AccountError } from '@app/accounts';
 import { DomainError } from '@app/recommendations';
 
 /**
@@ -68,6 +69,7 @@ export class IdempotencyKeyReusedError extends ApplicationError {
 export function asApplicationError(error: unknown): ApplicationError | null {
   if (error instanceof ApplicationError) return error;
   if (error instanceof DomainError) return new ApplicationError(error.code, error.kind, error.message);
+  if (error instanceof AccountError) return new ApplicationError(error.code, error.kind, error.message);
   if (error instanceof ConcurrencyError) return new ConcurrentUpdateError('the item changed meanwhile; try again');
   if (error instanceof InvalidAppendError) return new ApplicationError(error.code, 'conflict', error.message);
   if (error instanceof StoreUnavailableError)

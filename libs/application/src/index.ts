@@ -6,3 +6,4 @@ export * from './idempotent-requests';
 export * from './recommendation-commands';
 export * from './recommendation-stream';
 export * from './application.module';
+export * from './account-commands';

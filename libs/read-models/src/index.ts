@@ -3,6 +3,7 @@ export * from './projection-runner';
 export * from './projections/projection';
 export * from './projections/recommendations.projection';
 export * from './projections/history.projection';
+export * from './projections/accounts.projection';
 export * from './rebuild';
 export * from './read-model-reader';
 export * from './queries/list-recommendations';

@@ -144,6 +144,20 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       PRIMARY KEY (valid_to_ms, valid_from_ms, id, position)
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS recommendation_history_item ON recommendation_history (id, position);
+    CREATE TABLE IF NOT EXISTS accounts (
+      id TEXT PRIMARY KEY,
+      username TEXT NOT NULL,
+      name TEXT NOT NULL,
+      email TEXT,
+      language TEXT NOT NULL,
+      role TEXT NOT NULL,
+      department TEXT,
+      commune TEXT,
+      disabled INTEGER NOT NULL,
+      session_epoch INTEGER NOT NULL,
+      last_sign_in_at TEXT,
+      position INTEGER NOT NULL
+    );
     CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2');
   `);
   if (options.indexes !== false) createSecondaryIndexes(db);

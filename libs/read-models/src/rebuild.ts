@@ -1,3 +1,4 @@
+import { AccountsProjection } from './projections/accounts.projection';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { EventStore } from '@app/event-store';
@@ -9,7 +10,7 @@ import { createSecondaryIndexes, openReadModelDb, switchReadModelFile } from './
 
 /** Every projection of the service, fresh. */
 export function createProjections(): Projection[] {
-  return [new RecommendationsProjection(), new RecommendationHistoryProjection()];
+  return [new RecommendationsProjection(), new RecommendationHistoryProjection(), new AccountsProjection()];
 }
 
 /** Projections whose stored version differs from the code's: their rows must be rebuilt. */

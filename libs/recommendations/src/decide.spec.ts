@@ -176,6 +176,7 @@ const ACTOR_OF: Record<Role, Actor> = {
   department: byHomeAffairs,
   commune: commune('tam-thanh'),
   auditor: auditor(),
+  admin: { sub: 'admin-1', name: 'Admin', role: 'admin' },
   system: system(),
 };
 

@@ -24,6 +24,8 @@ export function readScopeOf(actor: Actor): ReadScope {
     case 'auditor':
     case 'system':
       return { kind: 'everything' };
+    case 'admin':
+      return { kind: 'nothing' };
     default: {
       const unknownRole: never = actor.role;
       throw new Error(`no read scope for role ${String(unknownRole)}`);

@@ -51,6 +51,32 @@ export class AppConfig {
   @Matches(DURATION, { message: 'a duration such as 24h' })
   AUTH_MAX_TOKEN_LIFETIME = '24h';
 
+  /** Where people reach the service (for links in the log and single sign-on); default http://localhost:PORT. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'] },
+    { message: 'an http(s) URL such as https://theodoi.langson.gov.vn' },
+  )
+  PUBLIC_URL?: string;
+
+  /** A session ends after this long without a request. */
+  @Matches(DURATION, { message: 'a duration such as 8h' })
+  SESSION_IDLE = '8h';
+
+  /** A session ends this long after sign-in, used or not. */
+  @Matches(DURATION, { message: 'a duration such as 7d' })
+  SESSION_MAX = '7d';
+
+  /** Failed sign-ins for one username, within SIGN_IN_LOCK, before it is locked for SIGN_IN_LOCK. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'a whole number of failures from 1 to 100' })
+  @Min(1, { message: 'a whole number of failures from 1 to 100' })
+  @Max(100, { message: 'a whole number of failures from 1 to 100' })
+  SIGN_IN_FAILURES = 5;
+
+  @Matches(DURATION, { message: 'a duration such as 15m' })
+  SIGN_IN_LOCK = '15m';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 

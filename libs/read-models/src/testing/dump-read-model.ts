@@ -7,6 +7,7 @@ const TABLES: Record<string, string> = {
   recommendation_departments: 'SELECT * FROM recommendation_departments ORDER BY department, id',
   resolutions: 'SELECT * FROM resolutions ORDER BY id, position',
   recommendation_history: 'SELECT * FROM recommendation_history ORDER BY id, position',
+  accounts: 'SELECT * FROM accounts ORDER BY id',
   pending_deliveries: 'SELECT * FROM pending_deliveries ORDER BY notice_id, channel',
   recommendations_fts: 'SELECT rowid, id, title, description FROM recommendations_fts ORDER BY id, rowid',
 };

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import {
+  accountStream,
+  checkPassword,
+  decideAccount,
+  evolveAccount,
+  usernameStream,
+  AccountError,
+  type Account,
+  type AccountCommand,
+  type AccountEvent,
+  type Placement,
+} from '@app/accounts';
+import type { Clock } from '@app/common';
+import { ConcurrencyError, EventStreamRepository, StreamNotFoundError, type EventStore } from '@app/event-store';
+import { CURRENT_SCHEMA_VERSION, type Actor } from '@app/recommendations';
+import { ApplicationError } from './application.errors';
+
+/** Where password hashes and sessions live, outside the log (the identity store). */
+export interface CredentialsPort {
+  passwordHash(accountId: string): string | null;
+  setPasswordHash(accountId: string, hash: string, nowMs: number): void;
+  closeSessionsOf(accountId: string): void;
+}
+
+export interface PasswordHashing {
+  hash(password: string): Promise<string>;
+  verify(stored: string | null, password: string): Promise<boolean>;
+}
+
+export interface LoadedAccount {
+  account: Account | null;
+  revision: bigint | null;
+  lastHash: string;
+}
+
+export interface NewAccount {
+  username: string;
+  name: string;
+  email?: string | null;
+  placement: Placement;
+  password?: string;
+}
+
+/**
+ * Accounts as streams of the log, the admin (or the setup) as actor. Each username is claimed by a
+ * stream of its own, created once, so two accounts can never share one. Password hashes go to the
+ * credentials store, never into an event.
+ */
+export class AccountCommands {
+  private readonly repository: EventStreamRepository;
+
+  constructor(
+    store: EventStore,
+    private readonly credentials: CredentialsPort,
+    private readonly hashing: PasswordHashing,
+    private readonly clock: Clock,
+  ) {
+    this.repository = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
+  }
+
+  async load(accountId: string): Promise<LoadedAccount> {
+    const stream = accountStream(accountId);
+    const loaded = await this.repository.load(stream);
+    let account: Account | null = null;
+    for (const event of loaded.events) {
+      account = evolveAccount(account, { type: event.type, data: event.data } as AccountEvent, String(event.metadata.occurredAt));
+    }
+    return { account, revision: loaded.revision, lastHash: loaded.lastHash };
+  }
+
+  /** The account holding `username` now, or null. */
+  async byUsername(username: string): Promise<Account | null> {
+    const claimed = await this.claimOf(username);
+    return claimed ? (await this.load(claimed.accountId)).account : null;
+  }
+
+  async create(input: NewAccount, actor: Actor): Promise<Account> {
+    if (input.password !== undefined) checkPassword(input.password);
+    const accountId = randomUUID();
+    // Decided first, so a bad username or placement claims nothing.
+    const events = decideAccount(null, {
+      type: 'CreateAccount',
+      accountId,
+      username: input.username,
+      name: input.name,
+      email: input.email ?? null,
+      placement: input.placement,
+    });
+    await this.claim(input.username.trim(), accountId, actor);
+    if (input.password !== undefined) {
+      this.credentials.setPasswordHash(accountId, await this.hashing.hash(input.password), this.clock.now().getTime());
+    }
+    await this.append(
+      accountId,
+      { account: null, revision: null, lastHash: (await this.load(accountId)).lastHash },
+      events,
+      actor,
+    );
+    return (await this.load(accountId)).account as Account;
+  }
+
+  changeRole(accountId: string, placement: Placement, actor: Actor): Promise<Account> {
+    return this.run(accountId, { type: 'ChangeRole', placement }, actor);
+  }
+
+  disable(accountId: string, actor: Actor): Promise<Account> {
+    return this.run(accountId, { type: 'DisableAccount' }, actor);
+  }
+
+  enable(accountId: string, actor: Actor): Promise<Account> {
+    return this.run(accountId, { type: 'EnableAccount' }, actor);
+  }
+
+  async setPassword(accountId: string, password: string, actor: Actor): Promise<Account> {
+    checkPassword(password);
+    const loaded = await this.load(accountId);
+    const events = decideAccount(loaded.account, { type: 'ChangePassword' });
+    this.credentials.setPasswordHash(accountId, await this.hashing.hash(password), this.clock.now().getTime());
+    return this.finish(accountId, loaded, events, actor);
+  }
+
+  recordSignIn(accountId: string, method: 'password' | 'oidc', actor: Actor): Promise<Account> {
+    return this.run(accountId, { type: 'RecordSignIn', method }, actor);
+  }
+
+  private async run(accountId: string, command: AccountCommand, actor: Actor): Promise<Account> {
+    for (let attempt = 0; ; attempt++) {
+      const loaded = await this.load(accountId);
+      const events = decideAccount(loaded.account, command);
+      try {
+        return await this.finish(accountId, loaded, events, actor);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async finish(accountId: string, loaded: LoadedAccount, events: AccountEvent[], actor: Actor): Promise<Account> {
+    await this.append(accountId, loaded, events, actor);
+    const after = (await this.load(accountId)).account as Account;
+    // The sessions end at once: the epoch check refuses them anyway, this frees their rows.
+    if (loaded.account && after.sessionEpoch !== loaded.account.sessionEpoch) this.credentials.closeSessionsOf(accountId);
+    return after;
+  }
+
+  private async append(accountId: string, loaded: LoadedAccount, events: AccountEvent[], actor: Actor): Promise<void> {
+    const id = randomUUID();
+    await this.repository.append(accountStream(accountId), loaded, events, {
+      actor: { sub: actor.sub, name: actor.name, role: actor.role },
+      occurredAt: this.clock.now().toISOString(),
+      correlationId: id,
+      causationId: id,
+    });
+  }
+
+  private async claimOf(username: string): Promise<{ accountId: string; revision: bigint; lastHash: string } | null> {
+    try {
+      const loaded = await this.repository.load(usernameStream(username));
+      const last = loaded.events[loaded.events.length - 1];
+      if (!last || loaded.revision === null) return null;
+      return { accountId: String(last.data.accountId), revision: loaded.revision, lastHash: loaded.lastHash };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Claims `username` for `accountId`. A claim left by a creation that stopped before its account
+   * was written (a crash) is taken over; a claim of a real account is refused.
+   */
+  private async claim(username: string, accountId: string, actor: Actor): Promise<void> {
+    const existing = await this.claimOf(username);
+    if (existing && (await this.load(existing.accountId)).account) {
+      throw new ApplicationError('ACCOUNT.USERNAME_TAKEN', 'conflict', `the username ${username} is taken`);
+    }
+    const id = randomUUID();
+    const stream = usernameStream(username);
+    try {
+      await this.repository.append(
+        stream,
+        existing
+          ? { revision: existing.revision, lastHash: existing.lastHash }
+          : { revision: null, lastHash: (await this.repository.load(stream)).lastHash },
+        [{ type: 'UsernameClaimed', data: { username: username.toLowerCase(), accountId } }],
+        {
+          actor: { sub: actor.sub, name: actor.name, role: actor.role },
+          occurredAt: this.clock.now().toISOString(),
+          correlationId: id,
+          causationId: id,
+        },
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyError) {
+        throw new ApplicationError('ACCOUNT.USERNAME_TAKEN', 'conflict', `the username ${username} is taken`);
+      }
+      throw error;
+    }
+  }
+}
+
+export { AccountError };

@@ -1,0 +1,2 @@
+export * from './identity-store';
+export * from './password-hasher';
