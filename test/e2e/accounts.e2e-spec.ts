@@ -185,7 +185,7 @@ describe('accounts and sessions', () => {
 
   it('keeps passwords and hashes out of the log', async () => {
     const store = t.app.get<EventStore>(EVENT_STORE);
-    const all = JSON.stringify(await store.readAll({ limit: 100_000 }));
+    const all = JSON.stringify(await store.readAll({ maxCount: 100_000 }));
     for (const secret of [ADMIN_PASSWORD, OFFICER_PASSWORD, '$argon2id$']) expect(all).not.toContain(secret);
     const exported = await t
       .http()

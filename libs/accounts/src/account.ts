@@ -8,6 +8,8 @@ export const ACCOUNT_STREAM_PREFIX = 'account-';
 export const accountStream = (id: string) => `${ACCOUNT_STREAM_PREFIX}${id}`;
 /** One stream per username (lower case), created once: two accounts can never share a name. */
 export const usernameStream = (username: string) => `username-${username.toLowerCase()}`;
+/** One stream per identity of a single sign-on provider (issuer and subject), claimed by one account. */
+export const identityStream = (key: string) => `identity-${key}`;
 
 export interface Placement {
   role: AccountRole;
@@ -25,7 +27,9 @@ export type AccountEvent =
   | { type: 'AccountEnabled'; data: Record<string, never> }
   /** The password changed; the hash itself is never in the log. */
   | { type: 'AccountPasswordChanged'; data: Record<string, never> }
-  | { type: 'AccountSignedIn'; data: { method: 'password' | 'oidc' } };
+  | { type: 'AccountSignedIn'; data: { method: 'password' | 'oidc' } }
+  /** The account is the one an identity provider's subject signs in as. */
+  | { type: 'AccountIdentityLinked'; data: { issuer: string; subject: string } };
 
 export type AccountCommand =
   | { type: 'CreateAccount'; accountId: string; username: string; name: string; email: string | null; placement: Placement }
@@ -33,7 +37,8 @@ export type AccountCommand =
   | { type: 'DisableAccount' }
   | { type: 'EnableAccount' }
   | { type: 'ChangePassword' }
-  | { type: 'RecordSignIn'; method: 'password' | 'oidc' };
+  | { type: 'RecordSignIn'; method: 'password' | 'oidc' }
+  | { type: 'LinkIdentity'; issuer: string; subject: string };
 
 export interface Account extends Placement {
   id: string;
@@ -45,6 +50,8 @@ export interface Account extends Placement {
   /** Moves when a change must end the account's sessions at once (role, disable, password). */
   sessionEpoch: number;
   lastSignInAt: string | null;
+  /** Identities of single sign-on providers linked to the account. */
+  identities: Array<{ issuer: string; subject: string }>;
 }
 
 export class AccountError extends Error {
@@ -85,6 +92,7 @@ export function evolveAccount(state: Account | null, event: AccountEvent, occurr
       disabled: false,
       sessionEpoch: 0,
       lastSignInAt: null,
+      identities: [],
     };
   }
   if (!state) return null;
@@ -99,6 +107,8 @@ export function evolveAccount(state: Account | null, event: AccountEvent, occurr
       return { ...state, sessionEpoch: state.sessionEpoch + 1 };
     case 'AccountSignedIn':
       return { ...state, lastSignInAt: occurredAt };
+    case 'AccountIdentityLinked':
+      return { ...state, identities: [...state.identities, event.data] };
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -143,6 +153,9 @@ export function decideAccount(state: Account | null, command: AccountCommand): A
     case 'RecordSignIn':
       if (state.disabled) throw new AccountError('ACCOUNT.DISABLED', 'the account is disabled', 'conflict');
       return [{ type: 'AccountSignedIn', data: { method: command.method } }];
+    case 'LinkIdentity':
+      if (state.identities.some((i) => i.issuer === command.issuer && i.subject === command.subject)) return [];
+      return [{ type: 'AccountIdentityLinked', data: { issuer: command.issuer, subject: command.subject } }];
     default: {
       const unhandled: never = command;
       return unhandled;

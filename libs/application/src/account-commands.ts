@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   accountStream,
   checkPassword,
   decideAccount,
   evolveAccount,
+  identityStream,
   usernameStream,
   AccountError,
   type Account,
@@ -71,8 +72,30 @@ export class AccountCommands {
 
   /** The account holding `username` now, or null. */
   async byUsername(username: string): Promise<Account | null> {
-    const claimed = await this.claimOf(username);
+    const claimed = await this.claimOf(usernameStream(username));
     return claimed ? (await this.load(claimed.accountId)).account : null;
+  }
+
+  /** The account linked to an identity provider's subject, or null. */
+  async byIdentity(issuer: string, subject: string): Promise<Account | null> {
+    const claimed = await this.claimOf(identityStream(identityKey(issuer, subject)));
+    return claimed ? (await this.load(claimed.accountId)).account : null;
+  }
+
+  /**
+   * Links an identity provider's subject to an account (the first single sign-on by a verified
+   * email): the identity is claimed by a stream of its own, so it can never sign in as two accounts.
+   */
+  async linkIdentity(accountId: string, issuer: string, subject: string, actor: Actor): Promise<Account> {
+    const key = identityKey(issuer, subject);
+    await this.claimStream(
+      identityStream(key),
+      { issuer, subject, accountId },
+      accountId,
+      actor,
+      () => new ApplicationError('AUTH.IDENTITY_TAKEN', 'conflict', 'this identity is linked to another account'),
+    );
+    return this.run(accountId, { type: 'LinkIdentity', issuer, subject }, actor);
   }
 
   async create(input: NewAccount, actor: Actor): Promise<Account> {
@@ -154,9 +177,9 @@ export class AccountCommands {
     });
   }
 
-  private async claimOf(username: string): Promise<{ accountId: string; revision: bigint; lastHash: string } | null> {
+  private async claimOf(stream: string): Promise<{ accountId: string; revision: bigint; lastHash: string } | null> {
     try {
-      const loaded = await this.repository.load(usernameStream(username));
+      const loaded = await this.repository.load(stream);
       const last = loaded.events[loaded.events.length - 1];
       if (!last || loaded.revision === null) return null;
       return { accountId: String(last.data.accountId), revision: loaded.revision, lastHash: loaded.lastHash };
@@ -170,20 +193,36 @@ export class AccountCommands {
    * Claims `username` for `accountId`. A claim left by a creation that stopped before its account
    * was written (a crash) is taken over; a claim of a real account is refused.
    */
-  private async claim(username: string, accountId: string, actor: Actor): Promise<void> {
-    const existing = await this.claimOf(username);
-    if (existing && (await this.load(existing.accountId)).account) {
-      throw new ApplicationError('ACCOUNT.USERNAME_TAKEN', 'conflict', `the username ${username} is taken`);
-    }
+  private claim(username: string, accountId: string, actor: Actor): Promise<void> {
+    return this.claimStream(
+      usernameStream(username),
+      { username: username.toLowerCase(), accountId },
+      accountId,
+      actor,
+      () => new ApplicationError('ACCOUNT.USERNAME_TAKEN', 'conflict', `the username ${username} is taken`),
+      'UsernameClaimed',
+    );
+  }
+
+  private async claimStream(
+    stream: string,
+    data: Record<string, string>,
+    accountId: string,
+    actor: Actor,
+    taken: () => ApplicationError,
+    type = 'IdentityClaimed',
+  ): Promise<void> {
+    const existing = await this.claimOf(stream);
+    if (existing?.accountId === accountId) return;
+    if (existing && (await this.load(existing.accountId)).account) throw taken();
     const id = randomUUID();
-    const stream = usernameStream(username);
     try {
       await this.repository.append(
         stream,
         existing
           ? { revision: existing.revision, lastHash: existing.lastHash }
           : { revision: null, lastHash: (await this.repository.load(stream)).lastHash },
-        [{ type: 'UsernameClaimed', data: { username: username.toLowerCase(), accountId } }],
+        [{ type, data }],
         {
           actor: { sub: actor.sub, name: actor.name, role: actor.role },
           occurredAt: this.clock.now().toISOString(),
@@ -192,12 +231,15 @@ export class AccountCommands {
         },
       );
     } catch (error) {
-      if (error instanceof ConcurrencyError) {
-        throw new ApplicationError('ACCOUNT.USERNAME_TAKEN', 'conflict', `the username ${username} is taken`);
-      }
+      if (error instanceof ConcurrencyError) throw taken();
       throw error;
     }
   }
 }
 
 export { AccountError };
+
+/** A stream name for an identity: issuer and subject may hold any character, a hash holds none that matter. */
+export function identityKey(issuer: string, subject: string): string {
+  return createHash('sha256').update(`${issuer}\n${subject}`).digest('hex').slice(0, 40);
+}

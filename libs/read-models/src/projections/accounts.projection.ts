@@ -64,6 +64,7 @@ export function fromRow(row: AccountRow): Account {
     disabled: row.disabled === 1,
     sessionEpoch: row.session_epoch,
     lastSignInAt: row.last_sign_in_at,
+    identities: [],
   };
 }
 
@@ -84,5 +85,11 @@ export function listAccounts(db: Database.Database, filters: { role?: string; de
     params.q = filters.q;
   }
   const rows = db.prepare(`SELECT * FROM accounts WHERE ${where.join(' AND ')} ORDER BY username LIMIT 1000`).all(params);
+  return (rows as AccountRow[]).map(fromRow);
+}
+
+/** The accounts with this email (compared without case): single sign-on links by a verified email only when exactly one has it. */
+export function accountsByEmail(db: Database.Database, email: string): Account[] {
+  const rows = db.prepare('SELECT * FROM accounts WHERE lower(email) = lower(?) ORDER BY username').all(email);
   return (rows as AccountRow[]).map(fromRow);
 }
