@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchAuth } from './auth.bench';
 import { machine, printTable, type Row } from './bench-support';
 import { benchHttp } from './http.bench';
 import { benchMemory } from './memory.bench';
@@ -17,8 +18,8 @@ import { benchStore } from './store.bench';
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const sizes = quick
-    ? { storeSeconds: 1, httpSeconds: 5, items: 10_000, scheduled: 10_000, fired: 1_000 }
-    : { storeSeconds: 3, httpSeconds: 15, items: 100_000, scheduled: 100_000, fired: 10_000 };
+    ? { storeSeconds: 1, httpSeconds: 5, authSeconds: 5, items: 10_000, scheduled: 10_000, fired: 1_000 }
+    : { storeSeconds: 3, httpSeconds: 15, authSeconds: 10, items: 100_000, scheduled: 100_000, fired: 10_000 };
   const started = Date.now();
   // The HTTP and memory scenarios run the built service, as `npm start` does.
   execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   };
   await step('appends', () => benchStore(sizes.storeSeconds));
   await step('http', () => benchHttp(sizes.httpSeconds));
+  await step('sign-in', () => benchAuth(sizes.authSeconds));
   const seeded = mkdtempSync(join(tmpdir(), 'fut-bench-seeded-'));
   try {
     await step('reads and rebuild', () => benchReads(sizes.items, { dataDir: seeded }));

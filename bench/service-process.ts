@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { mintToken } from '../libs/common/src/auth/mint-token';
 
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
@@ -26,8 +27,18 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
+export interface StartOptions {
+  /** Receives each line the service writes to stdout (pino's JSON lines); without it, stdout is ignored. */
+  onStdoutLine?: (line: string) => void;
+}
+
 /** Starts the built service (`npm run build` first) as its own process, as `npm start` would, and waits for /health. */
-export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningService> {
+  const { onStdoutLine } = options;
   const port = await freePort();
   // BENCH_NODE_ARGS lets a profiling run pass flags to the service, e.g. --cpu-prof.
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
@@ -43,8 +54,10 @@ export async function startService(dataDir: string, env: Record<string, string> 
       QUEUE_PREFIX: `bench${port}`,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', onStdoutLine ? 'pipe' : 'ignore', 'inherit'],
   });
+  // Read to the end, so a full pipe never blocks the service's logging.
+  if (onStdoutLine && child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', onStdoutLine);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
