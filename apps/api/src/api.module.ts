@@ -14,6 +14,7 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { HealthController } from './health/health.controller';
 import { ACCOUNT_PROVIDERS } from './accounts/accounts.providers';
 import { AdminUsersController } from './accounts/admin-users.controller';
+import { AdminDirectoryController } from './directory/admin-directory.controller';
 import { AuthController } from './accounts/auth.controller';
 import { GetHistoryHandler } from './recommendations/get-history/get-history.handler';
 import { GetRecommendationHandler } from './recommendations/get-recommendation/get-recommendation.handler';
@@ -49,6 +50,7 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     AuditController,
     AuthController,
     AdminUsersController,
+    AdminDirectoryController,
   ],
   providers: [
     TokenVerifier,

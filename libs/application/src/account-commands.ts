@@ -13,7 +13,14 @@ import {
   type Placement,
 } from '@app/accounts';
 import type { Clock } from '@app/common';
-import { ConcurrencyError, EventStreamRepository, StreamNotFoundError, type EventStore } from '@app/event-store';
+import {
+  ConcurrencyError,
+  EventStreamRepository,
+  genesisHash,
+  StreamNotFoundError,
+  type EventStore,
+  type RecordedEvent,
+} from '@app/event-store';
 import { CURRENT_SCHEMA_VERSION, type Actor } from '@app/recommendations';
 import { ApplicationError } from './application.errors';
 
@@ -28,6 +35,8 @@ export interface PasswordHashing {
   hash(password: string): Promise<string>;
   verify(stored: string | null, password: string): Promise<boolean>;
 }
+
+const MAX_CACHED_ACCOUNTS = 10_000;
 
 export interface LoadedAccount {
   account: Account | null;
@@ -50,9 +59,10 @@ export interface NewAccount {
  */
 export class AccountCommands {
   private readonly repository: EventStreamRepository;
+  private readonly folded = new Map<string, LoadedAccount>();
 
   constructor(
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly credentials: CredentialsPort,
     private readonly hashing: PasswordHashing,
     private readonly clock: Clock,
@@ -60,14 +70,32 @@ export class AccountCommands {
     this.repository = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
   }
 
+  /**
+   * The account as its stream says now. Recently read accounts are kept folded and only the events
+   * appended since are read: a session's every request reads its account, whose stream grows by
+   * one event per sign-in.
+   */
   async load(accountId: string): Promise<LoadedAccount> {
     const stream = accountStream(accountId);
-    const loaded = await this.repository.load(stream);
-    let account: Account | null = null;
-    for (const event of loaded.events) {
+    const cached = this.folded.get(accountId);
+    let events: RecordedEvent[];
+    try {
+      events = await this.store.readStream(stream, cached ? { fromRevision: (cached.revision as bigint) + 1n } : {});
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+      return { account: null, revision: null, lastHash: genesisHash(stream) };
+    }
+    if (events.length === 0 && cached) return cached;
+    let account = cached?.account ?? null;
+    for (const event of events) {
       account = evolveAccount(account, { type: event.type, data: event.data } as AccountEvent, String(event.metadata.occurredAt));
     }
-    return { account, revision: loaded.revision, lastHash: loaded.lastHash };
+    const last = events[events.length - 1];
+    const loaded = { account, revision: last.revision, lastHash: String(last.metadata.hash) };
+    this.folded.delete(accountId);
+    this.folded.set(accountId, loaded);
+    if (this.folded.size > MAX_CACHED_ACCOUNTS) this.folded.delete(this.folded.keys().next().value as string);
+    return loaded;
   }
 
   /** The account holding `username` now, or null. */

@@ -1,5 +1,5 @@
 import { ConcurrencyError, InvalidAppendError, StoreUnavailableError } from '@app/event-store';
-import { AccountError } from '@app/accounts';
+import { AccountError, DirectoryError } from '@app/accounts';
 import { DomainError } from '@app/recommendations';
 
 /**
@@ -24,6 +24,13 @@ export class ApplicationError extends Error {
 export class UnknownCodeError extends ApplicationError {
   constructor(message: string) {
     super('DIRECTORY.UNKNOWN_CODE', 'invalid', message);
+  }
+}
+
+/** A command names a code the directory has retired: it stays known, and takes no new items. */
+export class RetiredCodeError extends ApplicationError {
+  constructor(message: string) {
+    super('DIRECTORY.RETIRED', 'invalid', message);
   }
 }
 
@@ -70,6 +77,7 @@ export function asApplicationError(error: unknown): ApplicationError | null {
   if (error instanceof ApplicationError) return error;
   if (error instanceof DomainError) return new ApplicationError(error.code, error.kind, error.message);
   if (error instanceof AccountError) return new ApplicationError(error.code, error.kind, error.message);
+  if (error instanceof DirectoryError) return new ApplicationError(error.code, error.kind, error.message);
   if (error instanceof ConcurrencyError) return new ConcurrentUpdateError('the item changed meanwhile; try again');
   if (error instanceof InvalidAppendError) return new ApplicationError(error.code, 'conflict', error.message);
   if (error instanceof StoreUnavailableError)

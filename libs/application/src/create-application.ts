@@ -1,6 +1,7 @@
 import type { Clock, Directory, WorkingCalendar } from '@app/common';
 import type { EventStore } from '@app/event-store';
 import { CommandExecutor } from './command-executor';
+import { DirectoryLog } from './directory-log';
 import { IdempotentRequests } from './idempotent-requests';
 import { RecommendationCommands } from './recommendation-commands';
 import { RecommendationStream } from './recommendation-stream';
@@ -10,6 +11,7 @@ export interface Application {
   streams: RecommendationStream;
   commands: RecommendationCommands;
   idempotency: IdempotentRequests;
+  directory: DirectoryLog;
 }
 
 export function createApplication(
@@ -18,9 +20,11 @@ export function createApplication(
 ): Application {
   const streams = new RecommendationStream(store);
   const executor = new CommandExecutor(streams, deps.clock);
+  const directory = new DirectoryLog(store, deps.directory, deps.clock);
   return {
     streams,
-    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock),
+    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock, directory),
     idempotency: new IdempotentRequests(store),
+    directory,
   };
 }

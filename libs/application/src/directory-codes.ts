@@ -1,6 +1,6 @@
 import type { Directory } from '@app/common';
 import type { RecommendationCommand } from '@app/recommendations';
-import { UnknownCodeError } from './application.errors';
+import { RetiredCodeError, UnknownCodeError } from './application.errors';
 
 /** Refuses a command naming a commune, department, category or working group the directory does not know. */
 export function assertKnownCodes(command: RecommendationCommand, directory: Directory): void {
@@ -14,4 +14,15 @@ export function assertKnownCodes(command: RecommendationCommand, directory: Dire
     unknown.push(`department "${command.department}"`);
   }
   if (unknown.length > 0) throw new UnknownCodeError(`unknown ${unknown.join(', ')}: see GET /directory`);
+  const retired: string[] = [];
+  if ('commune' in command && directory.isRetired('communes', command.commune)) retired.push(`commune "${command.commune}"`);
+  if ('category' in command && directory.isRetired('categories', command.category))
+    retired.push(`category "${command.category}"`);
+  if ('workingGroup' in command && command.workingGroup !== null && directory.isRetired('working-groups', command.workingGroup)) {
+    retired.push(`working group ${command.workingGroup}`);
+  }
+  if ('department' in command && command.department !== null && directory.isRetired('departments', command.department)) {
+    retired.push(`department "${command.department}"`);
+  }
+  if (retired.length > 0) throw new RetiredCodeError(`retired ${retired.join(', ')}: a retired code takes no new items`);
 }

@@ -7,3 +7,4 @@ export * from './recommendation-commands';
 export * from './recommendation-stream';
 export * from './application.module';
 export * from './account-commands';
+export * from './directory-log';

@@ -6,6 +6,7 @@ import { ApplicationError, InvalidInputError } from './application.errors';
 import type { CommandExecutor, CommandResult } from './command-executor';
 import type { CommandInput, DeadlineInput } from './command-input';
 import { assertKnownCodes } from './directory-codes';
+import type { DirectoryLog } from './directory-log';
 
 /** Where a command comes from and how to append it; every field has a sensible default. */
 export interface CommandOptions {
@@ -40,12 +41,15 @@ export class RecommendationCommands {
     private readonly directory: Directory,
     private readonly calendar: WorkingCalendar,
     private readonly clock: Clock,
+    /** When given, the directory is brought up to the log before each command's codes are checked. */
+    private readonly directoryLog?: DirectoryLog,
   ) {}
 
   /** Every refusal comes through the returned promise, so callers may settle many at once. */
   async execute(input: CommandInput, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
     const now = options.now ?? this.clock.now();
     const command = this.prepare(input, actor, now, options.idSeed);
+    if (this.directoryLog) await this.directoryLog.refresh();
     assertKnownCodes(command, this.directory);
     return this.executor.execute(command, {
       correlationId: options.correlationId ?? randomUUID(),

@@ -23,12 +23,16 @@ export const newSecret = () => randomBytes(32).toString('base64url');
  */
 export class IdentityStore {
   private readonly db: Database.Database;
+  /** Password hashes are written through a connection that syncs every commit; sessions need not. */
+  private readonly durable: Database.Database;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // A session or a failure count lost with the machine's power is signed in again; not worth a
+    // disk flush on every sign-in (they are made on the event loop).
+    this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS credentials (account_id TEXT PRIMARY KEY, hash TEXT NOT NULL, changed_ms INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS sessions (
@@ -41,9 +45,12 @@ export class IdentityStore {
       );
       CREATE TABLE IF NOT EXISTS setup_tokens (token_hash TEXT PRIMARY KEY, created_ms INTEGER NOT NULL);
     `);
+    this.durable = new Database(file, { timeout: 5000 });
+    this.durable.pragma('synchronous = FULL');
   }
 
   close(): void {
+    this.durable.close();
     this.db.close();
   }
 
@@ -54,7 +61,7 @@ export class IdentityStore {
   }
 
   setPasswordHash(accountId: string, hash: string, nowMs: number): void {
-    this.db
+    this.durable
       .prepare(
         'INSERT INTO credentials (account_id, hash, changed_ms) VALUES (?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET hash = excluded.hash, changed_ms = excluded.changed_ms',
       )

@@ -1,16 +1,18 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Directory } from '@app/common';
+import { DirectoryLog } from '@app/application';
+import { DirectoryRequestDto } from './directory.dto';
 
 @ApiTags('directory')
 @ApiBearerAuth()
 @Controller('directory')
 export class DirectoryController {
-  constructor(private readonly directory: Directory) {}
+  constructor(private readonly directory: DirectoryLog) {}
 
-  /** Communes, departments, working groups and categories that commands may name. */
+  /** Communes, departments, working groups and categories that commands may name; `?asOf=` as they were then. */
   @Get()
-  get() {
-    return this.directory.toJSON();
+  async get(@Query() dto: DirectoryRequestDto) {
+    if (dto.asOf) return (await this.directory.asOf(new Date(dto.asOf))).toJSON();
+    return (await this.directory.refresh()).toJSON();
   }
 }
