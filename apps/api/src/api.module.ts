@@ -16,6 +16,8 @@ import { ACCOUNT_PROVIDERS } from './accounts/accounts.providers';
 import { AdminUsersController } from './accounts/admin-users.controller';
 import { AdminDirectoryController } from './directory/admin-directory.controller';
 import { AuthController } from './accounts/auth.controller';
+import { OidcController } from './accounts/oidc.controller';
+import { OidcClient } from './accounts/oidc';
 import { GetHistoryHandler } from './recommendations/get-history/get-history.handler';
 import { GetRecommendationHandler } from './recommendations/get-recommendation/get-recommendation.handler';
 import { CommandDispatcher } from './recommendations/command-dispatcher';
@@ -51,10 +53,12 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     AuthController,
     AdminUsersController,
     AdminDirectoryController,
+    OidcController,
   ],
   providers: [
     TokenVerifier,
     ...ACCOUNT_PROVIDERS,
+    OidcClient,
     CommandDispatcher,
     GetRecommendationHandler,
     GetHistoryHandler,

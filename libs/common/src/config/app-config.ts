@@ -54,10 +54,26 @@ export class AppConfig {
   /** Where people reach the service (for links in the log and single sign-on); default http://localhost:PORT. */
   @IsOptional()
   @IsUrl(
-    { require_tld: false, protocols: ['http', 'https'] },
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'an http(s) URL such as https://theodoi.langson.gov.vn' },
   )
   PUBLIC_URL?: string;
+
+  /** Single sign-on (OpenID Connect): the provider's issuer; with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, all three or none. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'an http(s) URL of an OpenID provider (its issuer identifier)' },
+  )
+  OIDC_ISSUER_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_SECRET?: string;
 
   /** A session ends after this long without a request. */
   @Matches(DURATION, { message: 'a duration such as 8h' })
@@ -181,6 +197,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'CALENDAR_DIR',
     'AUDIT_SIGNING_KEY',
     'CORS_ORIGINS',
+    'PUBLIC_URL',
+    'OIDC_ISSUER_URL',
+    'OIDC_CLIENT_ID',
+    'OIDC_CLIENT_SECRET',
   );
   const raw: Record<string, string> = {};
   for (const key of known) {
@@ -205,6 +225,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.NODE_ENV === 'production' && !config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
     throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET (or AUTH_JWKS_URL) must be set when NODE_ENV=production');
+  }
+  const oidc = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const missing = oidc.filter((key) => config[key] === undefined);
+  if (missing.length > 0 && missing.length < oidc.length) {
+    throw new ConfigError(
+      `Invalid configuration: ${missing.join(' and ')} must be set too (single sign-on needs OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none of them)`,
+    );
+  }
+  if (config.NODE_ENV === 'production' && config.OIDC_ISSUER_URL) {
+    if (/^http:/i.test(config.OIDC_ISSUER_URL)) {
+      throw new ConfigError('Invalid configuration: OIDC_ISSUER_URL must be an https URL when NODE_ENV=production');
+    }
+    if (!config.PUBLIC_URL) {
+      throw new ConfigError(
+        'Invalid configuration: PUBLIC_URL must be set with OIDC_ISSUER_URL when NODE_ENV=production (the redirect URI is PUBLIC_URL/auth/oidc/callback)',
+      );
+    }
   }
   return config;
 }
