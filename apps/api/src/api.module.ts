@@ -15,6 +15,8 @@ import { HealthController } from './health/health.controller';
 import { ACCOUNT_PROVIDERS } from './accounts/accounts.providers';
 import { AdminUsersController } from './accounts/admin-users.controller';
 import { AdminDirectoryController } from './directory/admin-directory.controller';
+import { BackgroundJobs } from './jobs/background-jobs';
+import { JobsController } from './jobs/jobs.controller';
 import { AuthController } from './accounts/auth.controller';
 import { OidcController } from './accounts/oidc.controller';
 import { OidcClient } from './accounts/oidc';
@@ -53,10 +55,12 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     AuthController,
     AdminUsersController,
     AdminDirectoryController,
+    JobsController,
     OidcController,
   ],
   providers: [
     TokenVerifier,
+    BackgroundJobs,
     ...ACCOUNT_PROVIDERS,
     OidcClient,
     CommandDispatcher,

@@ -25,6 +25,8 @@ export interface DepartmentEntry extends Named {
   code: string;
   email?: string | null;
   webhookUrl?: string | null;
+  /** The department it merged into, once merged (it is then retired). */
+  mergedInto?: string;
 }
 /** A working group is known by its number; its name is its leader's. */
 export interface WorkingGroupEntry {
@@ -54,13 +56,16 @@ export type DirectoryEvent =
     }
   | { type: 'DirectoryEntryRenamed'; data: { kind: DirectoryKind; code: string; name: string; nameEn: string | null } }
   | { type: 'DirectoryEntryRetired'; data: { kind: DirectoryKind; code: string; reason: string | null } }
-  | { type: 'DepartmentContactChanged'; data: { code: string; email: string | null; webhookUrl: string | null } };
+  | { type: 'DepartmentContactChanged'; data: { code: string; email: string | null; webhookUrl: string | null } }
+  /** A department merged into another; its open assignments move by a job citing `mergerId`. */
+  | { type: 'DepartmentsMerged'; data: { code: string; into: string; reason: string; mergerId: string } };
 
 export type DirectoryCommand =
   | { type: 'AddEntry'; kind: DirectoryKind; entry: CommuneEntry | DepartmentEntry | WorkingGroupEntry | CategoryEntry }
   | { type: 'RenameEntry'; kind: DirectoryKind; code: string; name: string; nameEn: string | null }
   | { type: 'RetireEntry'; kind: DirectoryKind; code: string; reason: string | null }
-  | { type: 'ChangeDepartmentContact'; code: string; email: string | null; webhookUrl: string | null };
+  | { type: 'ChangeDepartmentContact'; code: string; email: string | null; webhookUrl: string | null }
+  | { type: 'MergeDepartment'; code: string; into: string; reason: string; mergerId: string };
 
 export class DirectoryError extends Error {
   constructor(
@@ -146,6 +151,8 @@ export function evolveDirectory(d: DirectoryContent, event: DirectoryEvent): Dir
         email: event.data.email,
         webhookUrl: event.data.webhookUrl,
       }));
+    case 'DepartmentsMerged':
+      return mapKind(d, 'departments', event.data.code, (e) => ({ ...e, mergedInto: event.data.into }));
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -197,6 +204,23 @@ export function decideDirectory(d: DirectoryContent, command: DirectoryCommand):
       }
       return [
         { type: 'DepartmentContactChanged', data: { code: command.code, email: command.email, webhookUrl: command.webhookUrl } },
+      ];
+    }
+    case 'MergeDepartment': {
+      const from = findEntry(d, 'departments', command.code);
+      const into = findEntry(d, 'departments', command.into);
+      if (!from) throw new DirectoryError('DIRECTORY.NOT_FOUND', `no department ${command.code}`, 'not_found');
+      if (!into) throw new DirectoryError('DIRECTORY.UNKNOWN_CODE', `no department ${command.into} to merge into`);
+      if (command.code === command.into)
+        throw new DirectoryError('DIRECTORY.MERGE_INTO_ITSELF', 'a department cannot merge into itself');
+      if (from.retired)
+        throw new DirectoryError('DIRECTORY.RETIRED', `department ${command.code} is retired already`, 'conflict');
+      if (into.retired)
+        throw new DirectoryError('DIRECTORY.RETIRED', `department ${command.into} is retired: it takes no new items`);
+      const { code, into: target, reason, mergerId } = command;
+      return [
+        { type: 'DepartmentsMerged', data: { code, into: target, reason, mergerId } },
+        { type: 'DirectoryEntryRetired', data: { kind: 'departments', code, reason } },
       ];
     }
     default: {

@@ -37,7 +37,9 @@ export type RecommendationCommand =
   | (Base & { type: 'SendReminder'; assignmentNo: number; lead: string; dueAt: string; channels: string[] })
   | (Base & { type: 'EscalateDeadline'; assignmentNo: number; level: number; dueAt: string; channels: string[] })
   | (Base & { type: 'RecordNotificationDelivery'; assignmentNo: number; channel: string; notice: string; noticeId: string })
-  | (Base & { type: 'RecordNotificationFailure'; assignmentNo: number; channel: string; notice: string; error: string });
+  | (Base & { type: 'RecordNotificationFailure'; assignmentNo: number; channel: string; notice: string; error: string })
+  /** A department merged into another: its open assignment moves, citing the merger. */
+  | (Base & { type: 'TransferAssignment'; fromDepartment: string; toDepartment: string; reason: string; mergerId: string });
 
 export type RecommendationCommandType = RecommendationCommand['type'];
 

@@ -58,6 +58,7 @@ const REFUSED = {
   alreadyAcknowledged: { code: 'RECOMMENDATION.ALREADY_ACKNOWLEDGED', kind: 'conflict' },
   departmentRequired: { code: 'RECOMMENDATION.DEPARTMENT_REQUIRED', kind: 'invalid' },
   staleNotice: { code: 'RECOMMENDATION.STALE_NOTICE', kind: 'conflict' },
+  notHeldByDepartment: { code: 'RECOMMENDATION.NOT_HELD_BY_DEPARTMENT', kind: 'conflict' },
 } satisfies Record<keyof typeof ErrorCodes, { code: string; kind: DomainErrorKind }>;
 const TABLE_REFUSALS: Record<string, Outcome> = {
   NF: REFUSED.notFound,
@@ -92,6 +93,7 @@ SendReminder                       NF      IT        IT        IT        IT     
 EscalateDeadline                   NF      IT        IT        IT        IT        assigned  IT
 RecordNotificationDelivery         NF      raised    accepted  accepted  declined  assigned  resolved
 RecordNotificationFailure          NF      raised    accepted  accepted  declined  assigned  resolved
+TransferAssignment                 NF      IT        IT        IT        IT        assigned  IT
 `;
 
 /** Each row's command, by an actor API.md allows, valid in every other respect; and the event it decides. */
@@ -113,6 +115,7 @@ const ROWS: Record<string, [RecommendationCommand, RecommendationEventType]> = {
   // A delivery's outcome is worth recording whatever happened to the item since its notice was sent.
   RecordNotificationDelivery: [command('RecordNotificationDelivery'), 'NotificationDelivered'],
   RecordNotificationFailure: [command('RecordNotificationFailure'), 'NotificationFailed'],
+  TransferAssignment: [command('TransferAssignment'), 'AssignmentTransferred'],
 };
 
 const [HEADER, ...LINES] = TABLE.trim()
@@ -169,6 +172,7 @@ const WHO: Record<RecommendationCommandType, Role[]> = {
   EscalateDeadline: ['system'],
   RecordNotificationDelivery: ['system'],
   RecordNotificationFailure: ['system'],
+  TransferAssignment: ['system'],
 };
 const ACTOR_OF: Record<Role, Actor> = {
   secretariat: secretariat(),
@@ -621,5 +625,30 @@ describe('decide: notification outcomes', () => {
         },
       },
     ]);
+  });
+});
+
+describe('decide: a transfer after a merger of departments', () => {
+  it('moves the assignment, the same one with the same deadline, and the new department reads it', () => {
+    const history = STATES.assigned();
+    const events = decide(command('TransferAssignment'), given(history));
+    expect(events).toEqual([
+      {
+        type: 'AssignmentTransferred',
+        data: expect.objectContaining({ assignmentNo: 1, fromDepartment: HOME_AFFAIRS, department: 'justice' }),
+      },
+    ]);
+    const after = fold(events, given(history));
+    expect(after).toMatchObject({
+      status: 'assigned',
+      assignment: { department: 'justice', dueAt: DUE_AT },
+      departmentsHeld: [HOME_AFFAIRS, 'justice'],
+    });
+  });
+
+  it('refuses to move an assignment the named department does not hold (moved already)', () => {
+    const history = STATES.assigned();
+    const moved = [...history, ...decide(command('TransferAssignment'), given(history))];
+    expect(outcomeOf(moved, command('TransferAssignment'))).toEqual(REFUSED.notHeldByDepartment);
   });
 });

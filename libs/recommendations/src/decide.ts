@@ -172,6 +172,23 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
       const data = { assignmentNo, department: lastDepartment(state), channel, notice, error, failedAt: now };
       return [{ type: 'NotificationFailed', data }];
     }
+    case 'TransferAssignment': {
+      const { assignment } = state as StateOf<'assigned'>;
+      rule.assignmentMustBeHeldBy(assignment.department, command.fromDepartment);
+      return [
+        {
+          type: 'AssignmentTransferred',
+          data: {
+            assignmentNo: assignment.assignmentNo,
+            fromDepartment: assignment.department,
+            department: command.toDepartment,
+            reason: command.reason,
+            mergerId: command.mergerId,
+            transferredAt: now,
+          },
+        },
+      ];
+    }
     default: {
       const unhandled: never = command;
       return unhandled;

@@ -60,6 +60,7 @@ const API_WHO: Record<
   EscalateDeadline: (a) => a.role === 'system',
   RecordNotificationDelivery: (a) => a.role === 'system',
   RecordNotificationFailure: (a) => a.role === 'system',
+  TransferAssignment: (a) => a.role === 'system',
 };
 
 function theAssignedDepartment(actor: Actor, state: RecommendationState): boolean {
@@ -86,6 +87,7 @@ const API_TRANSITIONS: Record<
   EscalateDeadline: { from: ['assigned'], to: 'assigned' },
   RecordNotificationDelivery: { from: ['raised', 'accepted', 'declined', 'assigned', 'resolved'], to: null },
   RecordNotificationFailure: { from: ['raised', 'accepted', 'declined', 'assigned', 'resolved'], to: null },
+  TransferAssignment: { from: ['assigned'], to: 'assigned' },
 };
 const COMMAND_TYPES = Object.keys(API_TRANSITIONS) as RecommendationCommandType[];
 const ERROR_CODES: string[] = Object.values(ErrorCodes);

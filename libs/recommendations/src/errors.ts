@@ -27,4 +27,5 @@ export const ErrorCodes = {
   alreadyAcknowledged: 'RECOMMENDATION.ALREADY_ACKNOWLEDGED',
   departmentRequired: 'RECOMMENDATION.DEPARTMENT_REQUIRED',
   staleNotice: 'RECOMMENDATION.STALE_NOTICE',
+  notHeldByDepartment: 'RECOMMENDATION.NOT_HELD_BY_DEPARTMENT',
 } as const;

@@ -143,6 +143,19 @@ export interface NotificationFailed {
   data: { assignmentNo: number; department: string; channel: string; notice: string; error: string; failedAt: string };
 }
 
+/** The assignment moved to another department, the same assignment and deadline (a merger of departments). */
+export interface AssignmentTransferred {
+  type: 'AssignmentTransferred';
+  data: {
+    assignmentNo: number;
+    fromDepartment: string;
+    department: string;
+    reason: string;
+    mergerId: string;
+    transferredAt: string;
+  };
+}
+
 export type RecommendationEvent =
   | RecommendationRaised
   | RecommendationAccepted
@@ -158,7 +171,8 @@ export type RecommendationEvent =
   | ReminderSent
   | DeadlineEscalated
   | NotificationDelivered
-  | NotificationFailed;
+  | NotificationFailed
+  | AssignmentTransferred;
 
 export type RecommendationEventType = RecommendationEvent['type'];
 

@@ -107,6 +107,12 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
     case 'NotificationDelivered':
     case 'NotificationFailed':
       return state;
+    case 'AssignmentTransferred': {
+      const to = event.data.department;
+      const moved = withAssignment(state, (a) => ({ ...a, department: to }));
+      if (moved.status === 'none' || moved.departmentsHeld.includes(to)) return moved;
+      return { ...moved, departmentsHeld: [...moved.departmentsHeld, to] };
+    }
     default: {
       const unhandled: never = event;
       return unhandled;

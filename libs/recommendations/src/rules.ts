@@ -21,6 +21,7 @@ export const ALLOWED_ROLES = {
   EscalateDeadline: ['system'],
   RecordNotificationDelivery: ['system'],
   RecordNotificationFailure: ['system'],
+  TransferAssignment: ['system'],
 } as const satisfies Record<RecommendationCommandType, readonly Role[]>;
 
 /** Commands only the service itself issues (reminders, escalations, delivery outcomes): no route, no import. */
@@ -54,6 +55,7 @@ export const ALLOWED_FROM: Record<RecommendationCommandType, readonly Recommenda
   // A delivery's outcome is worth recording whatever happened to the item since its notice.
   RecordNotificationDelivery: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
   RecordNotificationFailure: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
+  TransferAssignment: ['assigned'],
 };
 
 export function roleMayIssueCommand(command: RecommendationCommand): void {
@@ -164,4 +166,11 @@ export function noticeMustStillApply(stale: boolean, what: string): void {
 
 function describe(type: RecommendationCommandType): string {
   return type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** A transfer moves an assignment away from the department it names, and only from it. */
+export function assignmentMustBeHeldBy(current: string, from: string): void {
+  if (current !== from) {
+    throw new DomainError(ErrorCodes.notHeldByDepartment, 'conflict', `the assignment is with ${current}, not ${from}`);
+  }
 }

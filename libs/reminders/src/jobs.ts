@@ -6,6 +6,8 @@ export enum QueueName {
   Deadlines = 'deadlines',
   Notifications = 'notifications',
   Maintenance = 'maintenance',
+  /** Long work an administrator starts (a merger of departments), followed at GET /jobs/:id. */
+  Jobs = 'jobs',
 }
 
 export enum JobName {
@@ -14,6 +16,7 @@ export enum JobName {
   Notify = 'notify',
   Reconcile = 'reconcile',
   DailyDigest = 'daily-digest',
+  MergeDepartment = 'merge-department',
 }
 
 /** Which queue carries each job. */
@@ -23,6 +26,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Notify]: QueueName.Notifications,
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.DailyDigest]: QueueName.Maintenance,
+  [JobName.MergeDepartment]: QueueName.Jobs,
 };
 
 export type Channel = 'webhook' | 'email';
@@ -49,6 +53,16 @@ export interface JobPayloads {
   [JobName.Notify]: { channel: Channel; notice: Notice; assignmentNo: number | null };
   [JobName.Reconcile]: Record<string, never>;
   [JobName.DailyDigest]: Record<string, never>;
+  /** `position`: where the merger is in the log; the job starts once the read models are there. */
+  [JobName.MergeDepartment]: { mergerId: string; from: string; into: string; reason: string; position: number };
+}
+
+/** How far a merger job is: what GET /jobs/:id shows. */
+export interface JobProgress {
+  total: number;
+  done: number;
+  failed: number;
+  errors: string[];
 }
 
 export const reminderJobId = (id: string, assignmentNo: number, lead: string) => `reminder-${id}-${assignmentNo}-${lead}`;

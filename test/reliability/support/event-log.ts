@@ -218,6 +218,17 @@ export function commandBehind(
         error: d.error,
       };
     }
+    case 'AssignmentTransferred': {
+      const d = recorded.data;
+      return {
+        ...base,
+        type: 'TransferAssignment',
+        fromDepartment: d.fromDepartment,
+        toDepartment: d.department,
+        reason: d.reason,
+        mergerId: d.mergerId,
+      };
+    }
     default: {
       const unhandled: never = recorded;
       return unhandled;

@@ -5,7 +5,9 @@ import { DIRECTORY_KINDS, type DirectoryKind } from '@app/accounts';
 import type { Actor } from '@app/recommendations';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { AddEntryDto, ContactDto, RenameEntryDto, RetireEntryDto } from './directory.dto';
+import { BackgroundJobs } from '../jobs/background-jobs';
+import { AddEntryDto, ContactDto, MergeDto, RenameEntryDto, RetireEntryDto } from './directory.dto';
+import { randomUUID } from 'node:crypto';
 
 const kindPipe = new ParseEnumPipe(Object.fromEntries(DIRECTORY_KINDS.map((k) => [k, k])), {
   exceptionFactory: () => new InvalidInputError('DIRECTORY.KIND', `the kind is one of ${DIRECTORY_KINDS.join(', ')}`),
@@ -16,7 +18,10 @@ const kindPipe = new ParseEnumPipe(Object.fromEntries(DIRECTORY_KINDS.map((k) =>
 @Roles('admin')
 @Controller('admin/directory')
 export class AdminDirectoryController {
-  constructor(private readonly directory: DirectoryLog) {}
+  constructor(
+    private readonly directory: DirectoryLog,
+    private readonly jobs: BackgroundJobs,
+  ) {}
 
   @Post(':kind')
   @HttpCode(201)
@@ -45,6 +50,26 @@ export class AdminDirectoryController {
     @CurrentActor() actor: Actor,
   ) {
     return this.directory.execute({ type: 'RetireEntry', kind, code, reason: dto.reason ?? null }, actor);
+  }
+
+  /**
+   * Retires the department and moves each of its open assignments to `into`, one event per item
+   * citing the merger, in a background job: 202 with the job's id (GET /jobs/:id).
+   */
+  @Post('departments/:code/merge-into')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Merge a department into another: retire it, move its open assignments (a job)' })
+  async merge(@Param('code') code: string, @Body() dto: MergeDto, @CurrentActor() actor: Actor) {
+    const mergerId = `merger-${randomUUID()}`;
+    const recorded = await this.directory.execute(
+      { type: 'MergeDepartment', code, into: dto.into, reason: dto.reason, mergerId },
+      actor,
+    );
+    // Recorded first: if the queue is away now, the worker queues the job from the log at its next start.
+    await this.jobs
+      .queueMerger({ mergerId, from: code, into: dto.into, reason: dto.reason, position: recorded.position })
+      .catch(() => undefined);
+    return { jobId: mergerId };
   }
 
   @Post('departments/:code/contact')

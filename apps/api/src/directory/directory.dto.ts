@@ -97,3 +97,11 @@ export class ContactDto {
   @MaxLength(2000)
   webhookUrl?: string;
 }
+
+export class MergeDto {
+  @RequiredText(64, 'home-affairs')
+  into!: string;
+
+  @RequiredText(2000, 'Nghị quyết số 1234/NQ-HĐND: Sở Dân tộc và Tôn giáo sáp nhập vào Sở Nội vụ')
+  reason!: string;
+}

@@ -115,6 +115,8 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
       case 'DeadlineEscalated':
       case 'NotificationDelivered':
       case 'NotificationFailed':
+      case 'AssignmentTransferred':
+        // A transfer keeps the assignment and its deadline; reminders read the department when they fire.
         return;
       default: {
         const unhandled: never = event;

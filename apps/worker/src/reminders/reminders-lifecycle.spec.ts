@@ -3,6 +3,7 @@ import { DeadlinesProcessor } from './deadlines.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { NotificationsProcessor } from './notifications.processor';
 import { assertEveryJobHandled, RemindersLifecycle } from './reminders-lifecycle';
+import { JobsProcessor } from '../jobs/jobs.processor';
 import type { Handlers, TypedProcessor } from './typed-processor';
 
 const handle = async () => undefined;
@@ -34,6 +35,15 @@ describe('assertEveryJobHandled', () => {
     const [, notifications, maintenance] = complete();
     const misplaced = processor(QueueName.Maintenance, { [JobName.Reminder]: handle, [JobName.Escalation]: handle });
     expect(() => assertEveryJobHandled([misplaced, notifications, maintenance])).toThrow(/job "reminder" has no handler/);
+  });
+
+  it('finds the jobs queue complete with its own processor', () => {
+    const none = null as never;
+    const config = { DATA_DIR: '/nonexistent' } as never;
+    expect(() =>
+      assertEveryJobHandled([new JobsProcessor(none, none, none, none, config, none)], [QueueName.Jobs]),
+    ).not.toThrow();
+    expect(() => assertEveryJobHandled([], [QueueName.Jobs])).toThrow(/job "merge-department" has no handler/);
   });
 
   it('finds the real processors complete', () => {

@@ -16,9 +16,12 @@ import type { TypedProcessor } from './typed-processor';
 export const DAILY_DIGEST_CRON = '30 7 * * 1-5';
 export const PROVINCE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-/** Every job name must have a handler on the queue that carries it, or the worker does not start. */
-export function assertEveryJobHandled(processors: TypedProcessor[]): void {
-  for (const name of Object.values(JobName)) {
+/** The queues of the reminder machinery (the jobs queue has its own module and processor). */
+export const REMINDER_QUEUES: readonly QueueName[] = [QueueName.Deadlines, QueueName.Notifications, QueueName.Maintenance];
+
+/** Every job name of `queues` must have a handler on the queue that carries it, or the worker does not start. */
+export function assertEveryJobHandled(processors: TypedProcessor[], queues: readonly QueueName[] = REMINDER_QUEUES): void {
+  for (const name of Object.values(JobName).filter((n) => queues.includes(JOB_QUEUE[n]))) {
     const processor = processors.find((p) => p.queueName === JOB_QUEUE[name]);
     if (!processor?.handlers[name])
       throw new Error(`job "${name}" has no handler on queue "${JOB_QUEUE[name]}": refusing to start`);

@@ -25,16 +25,19 @@ import { RemindersLifecycle } from './reminders-lifecycle';
         prefix: config.QUEUE_PREFIX,
       }),
     }),
-    ...Object.values(QueueName).map((name) =>
-      BullModule.registerQueueAsync({
-        name,
-        inject: [AppConfig],
-        useFactory: (config: AppConfig) => ({
-          connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: null },
-          prefix: config.QUEUE_PREFIX,
+    // The jobs queue has a module of its own (JobsModule): it runs whether reminders are on or not.
+    ...Object.values(QueueName)
+      .filter((name) => name !== QueueName.Jobs)
+      .map((name) =>
+        BullModule.registerQueueAsync({
+          name,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            connection: { url: config.REDIS_URL, enableOfflineQueue: false, maxRetriesPerRequest: null },
+            prefix: config.QUEUE_PREFIX,
+          }),
         }),
-      }),
-    ),
+      ),
   ],
   providers: [
     DeadlineJobs,

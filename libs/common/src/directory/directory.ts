@@ -127,7 +127,12 @@ export class Directory {
         workingGroup: c.workingGroup ?? null,
         retired: retired(c),
       })),
-      departments: this.data.departments.map((d) => ({ code: d.code, name: d.name, nameEn: d.nameEn ?? null, retired: retired(d) })),
+      departments: this.data.departments.map((d) => ({
+        code: d.code,
+        name: d.name,
+        nameEn: d.nameEn ?? null,
+        retired: retired(d),
+      })),
       workingGroups: this.data.workingGroups.map((g) => ({
         number: g.number,
         leader: g.leader,
@@ -135,7 +140,12 @@ export class Directory {
         communes: g.communes ?? [],
         retired: retired(g),
       })),
-      categories: this.data.categories.map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn ?? null, retired: retired(c) })),
+      categories: this.data.categories.map((c) => ({
+        code: c.code,
+        name: c.name,
+        nameEn: c.nameEn ?? null,
+        retired: retired(c),
+      })),
     };
   }
 }

@@ -197,6 +197,10 @@ function nextVersion(
     case 'ExtensionRequested':
     case 'ReminderSent':
     case 'DeadlineEscalated':
+    case 'AssignmentTransferred': {
+      const to = event.data.department;
+      return { ...same, department: to, held: same.held.includes(`,${to},`) ? same.held : `${same.held}${to},` };
+    }
     case 'NotificationDelivered':
     case 'NotificationFailed':
       // Only the revision moves; the version still records it, so an item as of any instant has its revision then.

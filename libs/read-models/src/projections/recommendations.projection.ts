@@ -37,7 +37,8 @@ export class RecommendationsProjection implements Projection {
     | 'touch'
     | 'row'
     | 'owe'
-    | 'settle',
+    | 'settle'
+    | 'transfer',
     Statement
   >;
 
@@ -87,6 +88,9 @@ export class RecommendationsProjection implements Projection {
         `UPDATE recommendations SET escalation_level = max(escalation_level, @level), revision = @revision, last_position = @position ${guard}`,
       ),
       touch: db.prepare(`UPDATE recommendations SET revision = @revision, last_position = @position ${guard}`),
+      transfer: db.prepare(
+        `UPDATE recommendations SET department = @department, revision = @revision, last_position = @position ${guard}`,
+      ),
       row: db.prepare('SELECT last_position FROM recommendations WHERE id = ?'),
       owe: db.prepare('INSERT OR IGNORE INTO pending_deliveries (notice_id, channel, id, position) VALUES (?, ?, ?, ?)'),
       settle: db.prepare('DELETE FROM pending_deliveries WHERE notice_id = ? AND channel = ?'),
@@ -185,6 +189,10 @@ export class RecommendationsProjection implements Projection {
         this.touches.set(id, at);
         return;
       }
+      case 'AssignmentTransferred':
+        this.s.held.run(id, event.data.department);
+        this.s.transfer.run({ ...at, department: event.data.department });
+        return;
       case 'ProgressReported':
       case 'ExtensionRequested':
         // Only revision and position change: one write per item per batch is enough.

@@ -258,3 +258,14 @@ export function decodeCursor(text: string): Cursor {
     throw new InvalidCursorError('cursor is not one this service returned');
   }
 }
+
+/** The items a department holds an open assignment of now, by id (for a merger of departments). */
+export function openAssignmentIds(db: Database.Database, department: string): string[] {
+  return (
+    db
+      .prepare("SELECT id FROM recommendations WHERE department = ? AND status = 'assigned' ORDER BY id")
+      .all(department) as Array<{
+      id: string;
+    }>
+  ).map((r) => r.id);
+}

@@ -325,6 +325,7 @@ const DEFAULT_ACTOR: Record<RecommendationCommandType, () => Actor> = {
   EscalateDeadline: system,
   RecordNotificationDelivery: system,
   RecordNotificationFailure: system,
+  TransferAssignment: system,
 };
 
 /** Valid payloads against the builder's defaults (assignment 1, due at DUE_AT). */
@@ -356,6 +357,12 @@ const DEFAULT_PAYLOAD: { [T in RecommendationCommandType]: Payload<T> } = {
     noticeId: '1f0e5c1a-5b7e-5d0a-9c1e-7d2f3b4a5c6d',
   },
   RecordNotificationFailure: { assignmentNo: 1, channel: 'email', notice: 'reminder 3d', error: 'SMTP 421 try again later' },
+  TransferAssignment: {
+    fromDepartment: 'home-affairs',
+    toDepartment: 'justice',
+    reason: 'Sở Nội vụ merged into Sở Tư pháp',
+    mergerId: 'merge-home-affairs-into-justice',
+  },
 };
 
 /** A command of `type` for RECOMMENDATION_ID at NOW by an allowed actor; `fields` override any part. */
