@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { Response, Test } from 'supertest';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
 import { createTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 import {
   auditor,
@@ -74,7 +75,15 @@ interface RouteImpl {
   shows?: (body: unknown, ctx: Ctx) => boolean;
 }
 
-const auth = (req: Test, token: string | null) => (token === null ? req : req.set('Authorization', bearer(token)));
+/** The administrator signs in with a session: its "token" here is `session:<cookie>|<csrf token>`. */
+const SESSION = 'session:';
+const auth = (req: Test, token: string | null) => {
+  if (token === null) return req;
+  if (!token.startsWith(SESSION)) return req.set('Authorization', bearer(token));
+  const [cookie, csrf] = token.slice(SESSION.length).split('|');
+  return req.set('Cookie', cookie).set('X-CSRF-Token', csrf);
+};
+let serial = 0;
 
 function commandRoute(action: Action, from: ItemState): RouteImpl {
   return {
@@ -161,7 +170,10 @@ const ROUTES: Record<string, RouteImpl> = {
   'reports-overdue': read(() => '/reports/overdue', false),
   'reports-summary': read(() => '/reports/summary', false),
   'reports-summary-asOf': report(`/reports/summary?asOf=${encodeURIComponent(AS_OF)}`, summaryShows),
-  'reports-overdue-asOf': report(`/reports/overdue?groupBy=department&asOf=${encodeURIComponent(PAST_DUE)}`, overdueShows),
+  'reports-overdue-asOf': report(
+    `/reports/overdue?groupBy=department&limit=500&asOf=${encodeURIComponent(PAST_DUE)}`,
+    overdueShows,
+  ),
   'reports-overdue-page': report(
     `/reports/overdue?groupBy=department&limit=1&asOf=${encodeURIComponent(PAST_DUE)}`,
     overduePageShows,
@@ -175,6 +187,40 @@ const ROUTES: Record<string, RouteImpl> = {
   'audit-public-key': read(() => '/audit/public-key', false),
   directory: read(() => '/directory', false),
   health: read(() => '/health', false),
+  'directory-asOf': read(() => `/directory?asOf=${encodeURIComponent(NOW)}`, false),
+  'auth-me': read(() => '/auth/me', false),
+  'admin-users': read(() => '/admin/users', false),
+  'admin-users-create': {
+    scoped: false,
+    item: null,
+    fresh: false,
+    command: true,
+    send: (t, token) =>
+      auth(t.http().post('/admin/users'), token).send({
+        username: `officer.${++serial}`,
+        name: 'Cán bộ',
+        role: 'department',
+        department: DEPARTMENT,
+        password: 'một mật khẩu đủ dài',
+      }),
+  },
+  'admin-directory-add': {
+    scoped: false,
+    item: null,
+    fresh: false,
+    command: true,
+    send: (t, token) =>
+      auth(t.http().post('/admin/directory/categories'), token).send({ code: `loai-${++serial}`, name: 'Loại mới' }),
+  },
+  'admin-directory-rename': {
+    scoped: false,
+    item: null,
+    fresh: false,
+    command: true,
+    send: (t, token) =>
+      auth(t.http().post('/admin/directory/categories/roads/rename'), token).send({ name: `Hạ tầng giao thông ${++serial}` }),
+  },
+  'jobs-unknown': read(() => '/jobs/merger-unknown', false),
 };
 
 /** Brings an item of `scope` to `state` over HTTP, with the history the table assumes (held by `held`, then `current`). */
@@ -213,6 +259,16 @@ async function callerToken(t: TestApp, caller: Caller): Promise<string | null> {
       return commune(t, COMMUNE);
     case 'commune-other':
       return commune(t, 'luong-van-tri');
+    case 'admin': {
+      const token = t.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
+      const setup = await t
+        .http()
+        .post('/auth/setup')
+        .send({ token, username: 'admin', name: 'Quản trị viên', password: 'mật khẩu quản trị 2026' });
+      if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${setup.text}`);
+      const cookie = (setup.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+      return `${SESSION}${cookie}|${String(setup.body.csrfToken)}`;
+    }
     case 'none':
       return null;
   }

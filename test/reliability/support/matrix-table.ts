@@ -13,7 +13,9 @@
  *
  * Where API.md leaves a cell open, the table follows the app's choice: a commune may not read
  * history (403) nor reports (403); audit events and verify are the auditor's (403 for others);
- * the audit public key and /health are public; /directory needs a token. Reports, of now or of
+ * the audit public key and /health are public; /directory needs a token. The administrator (a
+ * session, not a token) manages accounts and the directory and nothing else: 403 on every route
+ * about items, reports and audit, even the list (rather than an empty one). Reports, of now or of
  * the past, count what the caller may read: a department that held an item still counts it. A role the command's
  * "who" column does not list gets 403 even on an item it cannot see (the role is checked first).
  */
@@ -26,41 +28,49 @@ export const CALLERS = [
   'commune-own',
   'commune-other',
   'auditor',
+  'admin',
   'none',
 ] as const;
 export type Caller = (typeof CALLERS)[number];
 
 export const MATRIX = `
-row                                   secretariat committee dept-in   dept-out dept-held commune-own commune-other auditor none
-raise                                 201         403       403       403      403       201/403     403           403     401
-accept(raised)                        200         403       403       403      403       403         403           403     401
-decline(raised)                       200         403       403       403      403       403         403           403     401
-assign(accepted)                      200         403       403       403      403       403         403           403     401
-acknowledge(assigned)                 403         403       200/404   404      403/404   403         403           403     401
-progress(assigned)                    403         403       200/404   404      403/404   403         403           403     401
-extension-request(assigned)           403         403       200/404   404      403/404   403         403           403     401
-extend(assigned)                      200         200       403       403      403       403         403           403     401
-return(assigned)                      403         403       200/404   404      403/404   403         403           403     401
-resolve(assigned)                     403         403       200/404   404      403/404   403         403           403     401
-resolve(accepted)                     200         403       403/404   404      403/404   403         403           403     401
-reopen(resolved)                      200         200       403       403      403       403         403           403     401
-list                                  200+        200+      200+/200- 200-     200+/200- 200+/200-   200-          200+    401
-item                                  200         200       200/404   404      200/404   200/404     404           200     401
-item-asOf                             200         200       200/404   404      200/404   200/404     404           200     401
-history                               200         200       200/404   404      200/404   403         403           200     401
-item-unknown-id                       404         404       404       404      404       404         404           404     401
-history-unknown-id                    404         404       404       404      404       403         403           404     401
-reports-overdue                       200         200       200       200      200       403         403           200     401
-reports-summary                       200         200       200       200      200       403         403           200     401
-reports-summary-asOf                  200+        200+      200+/200- 200-     200+/200- 403         403           200+    401
-reports-overdue-asOf                  200+        200+      200+/200- 200-     200+/200- 403         403           200+    401
-reports-overdue-page                  200+        200+      200+/200- 200-     200+/200- 403         403           200+    401
-reports-overdue-cursor                200         200       200       200      200       403         403           200     401
-audit-events                          403         403       403       403      403       403         403           200     401
-audit-verify                          403         403       403       403      403       403         403           200     401
-audit-public-key                      200         200       200       200      200       200         200           200     200
-directory                             200         200       200       200      200       200         200           200     401
-health                                200         200       200       200      200       200         200           200     200
+row                                   secretariat committee dept-in   dept-out dept-held commune-own commune-other auditor admin none
+raise                                 201         403       403       403      403       201/403     403           403     403   401
+accept(raised)                        200         403       403       403      403       403         403           403     403   401
+decline(raised)                       200         403       403       403      403       403         403           403     403   401
+assign(accepted)                      200         403       403       403      403       403         403           403     403   401
+acknowledge(assigned)                 403         403       200/404   404      403/404   403         403           403     403   401
+progress(assigned)                    403         403       200/404   404      403/404   403         403           403     403   401
+extension-request(assigned)           403         403       200/404   404      403/404   403         403           403     403   401
+extend(assigned)                      200         200       403       403      403       403         403           403     403   401
+return(assigned)                      403         403       200/404   404      403/404   403         403           403     403   401
+resolve(assigned)                     403         403       200/404   404      403/404   403         403           403     403   401
+resolve(accepted)                     200         403       403/404   404      403/404   403         403           403     403   401
+reopen(resolved)                      200         200       403       403      403       403         403           403     403   401
+list                                  200+        200+      200+/200- 200-     200+/200- 200+/200-   200-          200+     403   401
+item                                  200         200       200/404   404      200/404   200/404     404           200     403   401
+item-asOf                             200         200       200/404   404      200/404   200/404     404           200     403   401
+history                               200         200       200/404   404      200/404   403         403           200     403   401
+item-unknown-id                       404         404       404       404      404       404         404           404     403   401
+history-unknown-id                    404         404       404       404      404       403         403           404     403   401
+reports-overdue                       200         200       200       200      200       403         403           200     403   401
+reports-summary                       200         200       200       200      200       403         403           200     403   401
+reports-summary-asOf                  200+        200+      200+/200- 200-     200+/200- 403         403           200+     403   401
+reports-overdue-asOf                  200+        200+      200+/200- 200-     200+/200- 403         403           200+     403   401
+reports-overdue-page                  200+        200+      200+/200- 200-     200+/200- 403         403           200+     403   401
+reports-overdue-cursor                200         200       200       200      200       403         403           200     403   401
+audit-events                          403         403       403       403      403       403         403           200     403   401
+audit-verify                          403         403       403       403      403       403         403           200     403   401
+audit-public-key                      200         200       200       200      200       200         200           200     200   200
+directory                             200         200       200       200      200       200         200           200     200   401
+health                                200         200       200       200      200       200         200           200     200   200
+directory-asOf                        200         200       200       200      200       200         200           200     200   401
+auth-me                               200         200       200       200      200       200         200           200     200   401
+admin-users                           403         403       403       403      403       403         403           403     200   401
+admin-users-create                    403         403       403       403      403       403         403           403     201   401
+admin-directory-add                   403         403       403       403      403       403         403           403     201   401
+admin-directory-rename                403         403       403       403      403       403         403           403     200   401
+jobs-unknown                          403         403       403       403      403       403         403           403     404   401
 `;
 
 export interface Expected {

@@ -6,7 +6,7 @@ import type { Account } from '@app/accounts';
 import { LOGGER } from '@app/common';
 import type { Logger } from 'pino';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { Public, type AuthenticatedRequest } from '../auth/auth.guard';
+import { EveryRole, Public, type AuthenticatedRequest } from '../auth/auth.guard';
 import { BadCredentialsError, LockedError, SESSION_COOKIE, Sessions } from '../auth/sessions';
 import { FirstStart } from './first-start';
 import { LoginDto, SetupDto } from './accounts.dto';
@@ -57,6 +57,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @EveryRole()
   @ApiOperation({ summary: 'The signed-in person, with the CSRF token their POSTs must carry' })
   me(@Req() req: AuthenticatedRequest, @CurrentActor() actor: Actor) {
     if (!req.session) {
@@ -76,6 +77,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @EveryRole()
   @HttpCode(204)
   @ApiOperation({ summary: 'End the session on the server' })
   logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): void {

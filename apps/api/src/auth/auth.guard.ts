@@ -16,6 +16,7 @@ import { InvalidTokenError, TokenVerifier } from './token-verifier';
 
 const PUBLIC = 'auth:public';
 const ROLES = 'auth:roles';
+const EVERY_ROLE = 'auth:every-role';
 
 /**
  * The route needs no token (health, docs, the audit public key). A valid token is still read, so the
@@ -24,6 +25,12 @@ const ROLES = 'auth:roles';
 export const Public = () => SetMetadata(PUBLIC, true);
 /** Only these roles may call the route; others get 403. Finer scope rules live in the domain and queries. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+/**
+ * Every signed-in role may call the route, the administrator included (the directory, one's own
+ * account). Elsewhere the administrator, who manages accounts and the directory and nothing else,
+ * is refused unless the route's {@link Roles} name it.
+ */
+export const EveryRole = () => SetMetadata(EVERY_ROLE, true);
 
 export type AuthenticatedRequest = Request & { actor: Actor; session?: ActiveSession & { secret: string } };
 /** A request on a {@link Public} route: `actor` is there only when a valid token or session came with it. */
@@ -95,6 +102,13 @@ export class AuthGuard implements CanActivate {
 
   private checkRole(request: AuthenticatedRequest, targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    const everyRole = this.reflector.getAllAndOverride<boolean | undefined>(EVERY_ROLE, targets) === true;
+    if (request.actor.role === 'admin' && !everyRole && !roles?.includes('admin')) {
+      throw new ForbiddenException({
+        code: 'AUTH.ROLE_NOT_ALLOWED',
+        message: 'the administrator manages accounts and the directory, not recommendations',
+      });
+    }
     if (roles && !roles.includes(request.actor.role)) {
       throw new ForbiddenException({
         code: 'AUTH.ROLE_NOT_ALLOWED',

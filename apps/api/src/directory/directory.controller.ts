@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DirectoryLog } from '@app/application';
+import { EveryRole } from '../auth/auth.guard';
 import { DirectoryRequestDto } from './directory.dto';
 
 @ApiTags('directory')
@@ -11,6 +12,7 @@ export class DirectoryController {
 
   /** Communes, departments, working groups and categories that commands may name; `?asOf=` as they were then. */
   @Get()
+  @EveryRole()
   async get(@Query() dto: DirectoryRequestDto) {
     if (dto.asOf) return (await this.directory.asOf(new Date(dto.asOf))).toJSON();
     return (await this.directory.refresh()).toJSON();
