@@ -183,6 +183,25 @@ describe('accounts and sessions', () => {
     expect((await t.http().get('/auth/me').set('Cookie', session.cookie)).status).toBe(401);
   });
 
+  it('ends a session after SESSION_IDLE without use, and SESSION_MAX after sign-in even when used', async () => {
+    const HOUR = 3_600_000;
+    const idle = await login('admin', ADMIN_PASSWORD);
+    t.clock.advance(7 * HOUR);
+    expect((await t.http().get('/auth/me').set('Cookie', idle.cookie)).status).toBe(200);
+    t.clock.advance(8 * HOUR + 60_000);
+    expect((await t.http().get('/auth/me').set('Cookie', idle.cookie)).status).toBe(401);
+
+    const busy = await login('admin', ADMIN_PASSWORD);
+    const signedInAt = t.clock.now().getTime();
+    // Used every 7 hours: never idle, yet over at 7 days.
+    while (t.clock.now().getTime() + 7 * HOUR < signedInAt + 7 * 24 * HOUR) {
+      t.clock.advance(7 * HOUR);
+      expect((await t.http().get('/auth/me').set('Cookie', busy.cookie)).status).toBe(200);
+    }
+    t.clock.set(new Date(signedInAt + 7 * 24 * HOUR + 60_000));
+    expect((await t.http().get('/auth/me').set('Cookie', busy.cookie)).status).toBe(401);
+  });
+
   it('keeps passwords and hashes out of the log', async () => {
     const store = t.app.get<EventStore>(EVENT_STORE);
     const all = JSON.stringify(await store.readAll({ maxCount: 100_000 }));
@@ -197,7 +216,9 @@ describe('accounts and sessions', () => {
   });
 
   it('lists accounts for the admin only', async () => {
-    const list = await t.http().get('/admin/users?role=admin').set('Cookie', admin.cookie);
+    // Signed in again: the sessions of the tests before have ended with the moved clock.
+    const fresh = await login('admin', ADMIN_PASSWORD);
+    const list = await t.http().get('/admin/users?role=admin').set('Cookie', fresh.cookie);
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([expect.objectContaining({ username: 'admin', role: 'admin', disabled: false })]);
     const asAuditor = await t

@@ -17,6 +17,7 @@ import { ApiHttpAdapter } from '../../apps/api/src/http-adapter';
 import { AppModule } from '../../apps/server/src/app.module';
 import { exited, spawnTs, waitForLine } from '../support/child-process';
 import { deleteKeys } from '../support/test-app';
+import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
 import { COMMUNE, DEPARTMENT, raiseBody, VALID_BODY } from '../support/recommendation-fixtures';
 import { errorShapeProblems } from './support/fuzz-harness';
 import { sign } from './support/matrix-tokens';
@@ -164,6 +165,8 @@ describe('logs and error bodies in production (in-process, logger captured at tr
     expired: '',
   };
   const sent = (role: keyof typeof tokens) => `Bearer ${tokens[role]}`;
+  const PASSWORDS = ['mật khẩu quản trị 2026', 'mật khẩu cán bộ sở', 'một mật khẩu sai hẳn', 'mật khẩu mới của cán bộ'];
+  const sessionSecrets: string[] = [];
 
   beforeAll(async () => {
     receivers = await startReceivers();
@@ -289,6 +292,38 @@ describe('logs and error bodies in production (in-process, logger captured at tr
     await http().get('/directory').set('Authorization', sent('secretariat')).expect(200);
   });
 
+  it('signs people in and out, with a wrong password too, and an administrator changes a password', async () => {
+    const identity = app.get(IdentityStoreProvider);
+    const setup = await http()
+      .post('/auth/setup')
+      .send({ token: identity.issueSetupToken(Date.now()), username: 'admin', name: 'Quản trị viên', password: PASSWORDS[0] });
+    expect(setup.status).toBe(201);
+    const admin = {
+      cookie: (setup.headers['set-cookie'] as unknown as string[])[0].split(';')[0],
+      csrf: setup.body.csrfToken as string,
+    };
+    sessionSecrets.push(admin.cookie.split('=')[1], admin.csrf);
+    const created = await http()
+      .post('/admin/users')
+      .set('Cookie', admin.cookie)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ username: 'can.bo', name: 'Cán bộ', role: 'department', department: DEPARTMENT, password: PASSWORDS[1] });
+    expect(created.status).toBe(201);
+    expect((await http().post('/auth/login').send({ username: 'can.bo', password: PASSWORDS[2] })).status).toBe(401);
+    const officer = await http().post('/auth/login').send({ username: 'can.bo', password: PASSWORDS[1] });
+    expect(officer.status).toBe(200);
+    const cookie = (officer.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    sessionSecrets.push(cookie.split('=')[1], officer.body.csrfToken as string);
+    await http()
+      .post(`/admin/users/${created.body.id}/password`)
+      .set('Cookie', admin.cookie)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ password: PASSWORDS[3] })
+      .expect(200);
+    expect((await http().get('/auth/me').set('Cookie', cookie)).status).toBe(401);
+    await http().post('/auth/logout').set('Cookie', admin.cookie).set('X-CSRF-Token', admin.csrf).expect(204);
+  });
+
   it('answers 503 with the error shape once the event store is gone, and /health says down', async () => {
     await app.get<EventStore>(EVENT_STORE).close();
     const res = await http()
@@ -310,6 +345,12 @@ describe('logs and error bodies in production (in-process, logger captured at tr
     expect(lines.some((line) => line.includes('"level":50'))).toBe(true);
     const leaks = lines.flatMap((line, i) => secretsIn(line, Object.values(tokens)).map((name) => `line ${i + 1}: ${name}`));
     expect(leaks).toEqual([]);
+    // Passwords, their hashes, session cookies and CSRF tokens: none in any line.
+    expect(sessionSecrets.length).toBe(4);
+    for (const secret of [...PASSWORDS, ...sessionSecrets, '$argon2id$']) {
+      expect(lines.filter((line) => line.includes(secret)).length).toBe(0);
+    }
+    expect(lines.some((line) => line.includes('sign-in'))).toBe(true);
   });
 });
 
