@@ -228,3 +228,45 @@ describe('accounts and sessions', () => {
     expect(asAuditor.status).toBe(403);
   });
 });
+
+describe('first start', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves the page the setup link opens, with its script apart (the strict CSP holds)', async () => {
+    const page = await t.http().get('/app/setup');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(page.text).toContain('<html lang="vi">');
+    expect(page.text).toContain('<script src="/app/setup.js"></script>');
+    expect(page.text).not.toMatch(/<script>(?!<\/script>)/);
+    const script = await t.http().get('/app/setup.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(script.text).toContain("fetch('/auth/setup'");
+  });
+
+  it('with demo: the demo province and one demo account per role, each password shown once', async () => {
+    const token = t.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
+    const setup = await t
+      .http()
+      .post('/auth/setup')
+      .send({ token, username: 'admin', name: 'Quản trị viên', password: ADMIN_PASSWORD, demo: true });
+    expect(setup.status).toBe(201);
+    const accounts = setup.body.demoAccounts as Array<{ username: string; role: string; password: string }>;
+    expect(accounts.map((a) => a.role).sort()).toEqual(['auditor', 'committee', 'commune', 'department', 'secretariat']);
+    const officer = accounts.find((a) => a.role === 'department')!;
+    const signedIn = await t.http().post('/auth/login').send({ username: officer.username, password: officer.password });
+    expect(signedIn.status).toBe(200);
+    const cookie = sessionCookie(signedIn).split(';')[0];
+    const inbox = await t.http().get('/recommendations?status=assigned&minPosition=1').set('Cookie', cookie);
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.items.length).toBeGreaterThan(0);
+    const users = await t.http().get('/admin/users').set('Cookie', sessionCookie(setup).split(';')[0]);
+    expect(users.body.items.length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -17,6 +17,7 @@ import { AdminUsersController } from './accounts/admin-users.controller';
 import { AdminDirectoryController } from './directory/admin-directory.controller';
 import { BackgroundJobs } from './jobs/background-jobs';
 import { JobsController } from './jobs/jobs.controller';
+import { SetupPageController } from './setup-page/setup-page.controller';
 import { AuthController } from './accounts/auth.controller';
 import { OidcController } from './accounts/oidc.controller';
 import { OidcClient } from './accounts/oidc';
@@ -56,6 +57,7 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     AdminUsersController,
     AdminDirectoryController,
     JobsController,
+    SetupPageController,
     OidcController,
   ],
   providers: [

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { checkpointCommand, exportCommand, importCommand, verifyCommand } from './audit.commands';
+import { createUserCommand } from './create-user.command';
 import { rebuildReadModelsCommand } from './rebuild-read-models.command';
 import { seedDemoCommand } from './seed-demo.command';
 import { tokenCommand } from './token.command';
@@ -7,6 +8,7 @@ import { tokenCommand } from './token.command';
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   token: tokenCommand,
   'seed-demo': seedDemoCommand,
+  'create-user': createUserCommand,
   'rebuild-read-models': rebuildReadModelsCommand,
   verify: verifyCommand,
   checkpoint: checkpointCommand,

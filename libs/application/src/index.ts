@@ -8,3 +8,6 @@ export * from './recommendation-stream';
 export * from './application.module';
 export * from './account-commands';
 export * from './directory-log';
+export * from './demo/demo-province';
+export * from './demo/demo-scenarios';
+export * from './service-setup';

@@ -93,10 +93,11 @@ export class AuthController {
   @HttpCode(201)
   @ApiOperation({ summary: 'First start: create the first administrator with the one-time token from the start log' })
   async setup(@Body() dto: SetupDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const account = await this.firstStart.complete(dto);
+    const { account, demoAccounts } = await this.firstStart.complete(dto);
     const { secret, session } = await this.sessions.open(account, 'password');
     this.setCookie(req, res, secret);
-    return { user: userView(session.account), csrfToken: session.csrfToken };
+    // The demo accounts' passwords are shown here once; they are kept only as hashes.
+    return { user: userView(session.account), csrfToken: session.csrfToken, ...(dto.demo ? { demoAccounts } : {}) };
   }
 
   private setCookie(req: Request, res: Response, secret: string): void {

@@ -1,15 +1,13 @@
 import { ForbiddenException, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { AccountCommands, ApplicationError } from '@app/application';
-import { checkPassword, decideAccount, type Account } from '@app/accounts';
-import { AppConfig, CLOCK, LOGGER, type Clock } from '@app/common';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ConcurrencyError, EVENT_STORE, EventStreamRepository, type EventStore } from '@app/event-store';
-import { CURRENT_SCHEMA_VERSION, type Actor } from '@app/recommendations';
+import { AccountCommands, RecommendationCommands, seedDemoProvince, ServiceSetup } from '@app/application';
+import { checkPassword, decideAccount, type Account, type Placement } from '@app/accounts';
+import { AppConfig, CLOCK, Directory, LOGGER, type Clock } from '@app/common';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import type { Actor } from '@app/recommendations';
 import { IdentityStoreProvider } from '../auth/sessions';
 
-/** Created once, with the first administrator: its existence means the service has been set up. */
-export const SETUP_STREAM = 'setup';
 const SETUP_ACTOR: Actor = { sub: 'setup', name: 'first start', role: 'system' };
 
 export interface FirstAdministrator {
@@ -17,45 +15,71 @@ export interface FirstAdministrator {
   username: string;
   name: string;
   password: string;
+  demo?: boolean;
 }
+
+/** One demo account per role, for trying the demo province: each password shown once, at setup. */
+const DEMO_ACCOUNTS: Array<{ username: string; name: string; placement: Placement }> = [
+  {
+    username: 'demo.vanphong',
+    name: 'Nguyễn Thị Lan (Văn phòng)',
+    placement: { role: 'secretariat', department: null, commune: null },
+  },
+  {
+    username: 'demo.thuongtruc',
+    name: 'Hoàng Văn Minh (Thường trực)',
+    placement: { role: 'committee', department: null, commune: null },
+  },
+  {
+    username: 'demo.sonoivu',
+    name: 'Trần Văn Hùng (Sở Nội vụ)',
+    placement: { role: 'department', department: 'home-affairs', commune: null },
+  },
+  {
+    username: 'demo.tamthanh',
+    name: 'Lý Thị Mai (Phường Tam Thanh)',
+    placement: { role: 'commune', department: null, commune: 'tam-thanh' },
+  },
+  { username: 'demo.thanhtra', name: 'Vi Văn Đức (Thanh tra)', placement: { role: 'auditor', department: null, commune: null } },
+];
 
 /**
  * First start: while nobody has set the service up, the start log prints a one-time link; its
- * token lets `POST /auth/setup` create the first administrator. The `setup` stream, created once,
- * makes the second attempt fail even with a valid token (two browsers racing, or a replay).
+ * token lets `POST /auth/setup` create the first administrator, optionally with the demo province
+ * and one demo account per role.
  */
 @Injectable()
 export class FirstStart implements OnApplicationBootstrap {
-  private readonly repository: EventStreamRepository;
+  private readonly setup: ServiceSetup;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly identity: IdentityStoreProvider,
     private readonly accounts: AccountCommands,
+    private readonly commands: RecommendationCommands,
+    private readonly directory: Directory,
   ) {
-    this.repository = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
-  }
-
-  async done(): Promise<boolean> {
-    return (await this.repository.load(SETUP_STREAM)).revision !== null;
+    this.setup = new ServiceSetup(store, clock);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (await this.done()) return;
+    if (await this.setup.done()) return;
     const token = this.identity.issueSetupToken(this.clock.now().getTime());
     const base = this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
     // The token is after '#': a browser never sends it to a server, so no access log keeps it.
     this.logger.warn(
       { setup: true },
       `first start: no administrator yet. Open ${base}/app/setup#token=${token} to create one ` +
-        `(or POST /auth/setup with this token, or run: npm run cli -- create-user)`,
+        `(or POST /auth/setup with this token, or run: npm run cli -- create-user --role admin)`,
     );
   }
 
-  async complete(input: FirstAdministrator & { demo?: boolean }): Promise<Account> {
+  async complete(
+    input: FirstAdministrator,
+  ): Promise<{ account: Account; demoAccounts: Array<{ username: string; role: string; password: string }> }> {
     if (!this.identity.setupTokenValid(input.token)) {
       throw new ForbiddenException({
         code: 'AUTH.SETUP_TOKEN',
@@ -73,20 +97,21 @@ export class FirstStart implements OnApplicationBootstrap {
       email: null,
       placement,
     });
-    const id = randomUUID();
-    try {
-      await this.repository.append(
-        SETUP_STREAM,
-        { revision: null, lastHash: (await this.repository.load(SETUP_STREAM)).lastHash },
-        [{ type: 'ServiceSetUp', data: { administrator: input.username, demo: input.demo === true } }],
-        { actor: { ...SETUP_ACTOR }, occurredAt: this.clock.now().toISOString(), correlationId: id, causationId: id },
-      );
-    } catch (error) {
-      if (error instanceof ConcurrencyError)
-        throw new ApplicationError('SETUP.DONE', 'conflict', 'the service is set up already');
-      throw error;
-    }
+    await this.setup.markSetUp(input.username, { demo: input.demo === true, by: 'setup link' });
     this.identity.consumeSetupToken(input.token);
-    return this.accounts.create({ username: input.username, name: input.name, placement, password: input.password }, SETUP_ACTOR);
+    const account = await this.accounts.create(
+      { username: input.username, name: input.name, placement, password: input.password },
+      SETUP_ACTOR,
+    );
+    const demoAccounts: Array<{ username: string; role: string; password: string }> = [];
+    if (input.demo) {
+      await seedDemoProvince(this.commands, this.directory, { count: 52, now: this.clock.now().getTime() });
+      for (const demo of DEMO_ACCOUNTS) {
+        const password = randomBytes(12).toString('base64url');
+        await this.accounts.create({ ...demo, password }, { sub: account.id, name: account.name, role: 'admin' });
+        demoAccounts.push({ username: demo.username, role: demo.placement.role, password });
+      }
+    }
+    return { account, demoAccounts };
   }
 }
