@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccountCommands, UnknownCodeError } from '@app/application';
+import { AccountCommands, DirectoryLog, UnknownCodeError } from '@app/application';
 import type { Account, Placement } from '@app/accounts';
-import { Directory } from '@app/common';
 import { listAccounts } from '@app/read-models';
 import type { Actor } from '@app/recommendations';
 import { Roles } from '../auth/auth.guard';
@@ -32,7 +31,7 @@ export class AdminUsersController {
   constructor(
     private readonly accounts: AccountCommands,
     private readonly readModels: ReadModels,
-    private readonly directory: Directory,
+    private readonly directory: DirectoryLog,
   ) {}
 
   @Get()
@@ -50,7 +49,7 @@ export class AdminUsersController {
         username: dto.username,
         name: dto.name,
         email: dto.email ?? null,
-        placement: this.placement(dto),
+        placement: await this.placement(dto),
         password: dto.password,
       },
       actor,
@@ -61,7 +60,7 @@ export class AdminUsersController {
   @Post(':id/role')
   @HttpCode(200)
   async role(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PlacementDto, @CurrentActor() actor: Actor) {
-    return adminView(await this.accounts.changeRole(id, this.placement(dto), actor));
+    return adminView(await this.accounts.changeRole(id, await this.placement(dto), actor));
   }
 
   @Post(':id/disable')
@@ -83,11 +82,12 @@ export class AdminUsersController {
   }
 
   /** The department or commune must be one the directory knows. */
-  private placement(dto: PlacementDto): Placement {
-    if (dto.role === 'department' && dto.department && !this.directory.hasDepartment(dto.department)) {
+  private async placement(dto: PlacementDto): Promise<Placement> {
+    const directory = await this.directory.refresh();
+    if (dto.role === 'department' && dto.department && !directory.hasDepartment(dto.department)) {
       throw new UnknownCodeError(`unknown department ${dto.department}`);
     }
-    if (dto.role === 'commune' && dto.commune && !this.directory.hasCommune(dto.commune)) {
+    if (dto.role === 'commune' && dto.commune && !directory.hasCommune(dto.commune)) {
       throw new UnknownCodeError(`unknown commune ${dto.commune}`);
     }
     return { role: dto.role, department: dto.department ?? null, commune: dto.commune ?? null };
