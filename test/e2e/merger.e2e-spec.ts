@@ -1,4 +1,6 @@
+import { RecommendationCommands } from '@app/application';
 import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
+import { MERGER_ACTOR } from '../../apps/worker/src/jobs/jobs.processor';
 import { until } from '../support/poll';
 import { auditor, bearer, department, raiseAssigned, run, secretariat } from '../support/recommendation-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -96,6 +98,32 @@ describe('merging a department into another', () => {
       .set('Authorization', bearer(await secretariat(t)))
       .send({ department: FROM, dueAt: '2026-04-30T17:00:00+07:00' });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'DIRECTORY.RETIRED' });
+  });
+
+  it('moves an item once when a re-run (a crash mid-batch) sends its transfer again', async () => {
+    const id = await raiseAssigned(t, 'finance');
+    const commands = t.app.get(RecommendationCommands);
+    const input = {
+      type: 'TransferAssignment' as const,
+      recommendationId: id,
+      fromDepartment: 'finance',
+      toDepartment: 'justice',
+      reason: 'Sáp nhập thử',
+      mergerId: 'merger-rerun',
+    };
+    const options = { idSeed: `merger-rerun-${id}`, correlationId: 'merger-rerun', causationId: 'merger-rerun' };
+    await commands.execute(input, MERGER_ACTOR, options);
+    // The second run's append carries the same event ids, or the domain finds finance no longer holds it: never a second move.
+    await commands.execute(input, MERGER_ACTOR, options).catch((error: { code?: string }) => {
+      expect(error.code).toBe('RECOMMENDATION.NOT_HELD_BY_DEPARTMENT');
+    });
+    const history = (
+      await t
+        .http()
+        .get(`/recommendations/${id}/history`)
+        .set('Authorization', bearer(await auditor(t)))
+    ).body.events as Array<{ type: string }>;
+    expect(history.filter((e) => e.type === 'AssignmentTransferred')).toHaveLength(1);
   });
 
   it('refuses a merger into itself, into an unknown or retired department, and of a retired one', async () => {
