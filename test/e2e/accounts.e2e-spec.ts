@@ -215,6 +215,15 @@ describe('accounts and sessions', () => {
     for (const secret of [ADMIN_PASSWORD, OFFICER_PASSWORD, '$argon2id$']) expect(exported.text).not.toContain(secret);
   });
 
+  it('keeps at least one administrator: the last one cannot be disabled or demoted', async () => {
+    const fresh = await login('admin', ADMIN_PASSWORD);
+    const me = await t.http().get('/auth/me').set('Cookie', fresh.cookie);
+    const disable = await post(fresh, `/admin/users/${me.body.id}/disable`);
+    expect({ status: disable.status, code: disable.body.code }).toEqual({ status: 409, code: 'ACCOUNT.LAST_ADMIN' });
+    const demote = await post(fresh, `/admin/users/${me.body.id}/role`, { role: 'auditor' });
+    expect({ status: demote.status, code: demote.body.code }).toEqual({ status: 409, code: 'ACCOUNT.LAST_ADMIN' });
+  });
+
   it('lists accounts for the admin only', async () => {
     // Signed in again: the sessions of the tests before have ended with the moved clock.
     const fresh = await login('admin', ADMIN_PASSWORD);
@@ -226,6 +235,24 @@ describe('accounts and sessions', () => {
       .get('/admin/users')
       .set('Authorization', bearer(await auditor(t)));
     expect(asAuditor.status).toBe(403);
+  });
+});
+
+describe('cookies behind https', () => {
+  it('marks the session cookie Secure when people reach the service over https (PUBLIC_URL)', async () => {
+    const t = await createTestApp({ env: { PUBLIC_URL: 'https://theodoi.langson.gov.vn' } });
+    try {
+      const token = t.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
+      const setup = await t
+        .http()
+        .post('/auth/setup')
+        .send({ token, username: 'admin', name: 'Quản trị viên', password: ADMIN_PASSWORD });
+      expect(sessionCookie(setup)).toMatch(/; Secure/);
+      const login = await t.http().post('/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+      expect(sessionCookie(login)).toMatch(/; Secure/);
+    } finally {
+      await t.close();
+    }
   });
 });
 

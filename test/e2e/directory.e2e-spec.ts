@@ -112,6 +112,12 @@ describe('the directory kept in the log', () => {
     await run(t, id, 'assign', await secretariat(t), { department: 'home-affairs', dueAt: '2026-04-30T17:00:00+07:00' });
   });
 
+  it('reads the seed as the directory it always was: asOf before the first start gives it too', async () => {
+    const long = await directory(`?asOf=${encodeURIComponent('2020-01-01T00:00:00Z')}`);
+    expect(long.departments.find((x) => x.code === 'justice')?.name).toBe('Sở Tư pháp');
+    expect(long.communes.length).toBeGreaterThan(30);
+  });
+
   it('changes a department contact; only the admin changes the directory', async () => {
     const res = await post('/admin/directory/departments/finance/contact', {
       email: 'stc@langson.gov.vn',

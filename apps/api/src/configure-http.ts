@@ -20,6 +20,10 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
  */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
+  // Behind a TLS proxy the request itself looks like plain HTTP: cookies are Secure whenever people
+  // reach the service over https (PUBLIC_URL) or in production (see cookieSecure).
+  express.getHttpAdapter().getInstance().locals.secureCookies =
+    config.PUBLIC_URL?.startsWith('https:') === true || config.NODE_ENV === 'production';
   // Swagger UI needs inline scripts and styles; everything else gets helmet's strict defaults.
   express.use('/docs', helmet({ contentSecurityPolicy: false }));
   express.use(helmet());

@@ -37,6 +37,8 @@ export interface PasswordHashing {
 }
 
 const MAX_CACHED_ACCOUNTS = 10_000;
+/** A username claimed this long ago without its account being written was left by a crash. */
+const ABANDONED_CLAIM_MS = 60_000;
 
 export interface LoadedAccount {
   account: Account | null;
@@ -138,16 +140,16 @@ export class AccountCommands {
       email: input.email ?? null,
       placement: input.placement,
     });
+    // Hashed before the username is claimed: claim and account follow each other at once.
+    const hash = input.password !== undefined ? await this.hashing.hash(input.password) : null;
     await this.claim(input.username.trim(), accountId, actor);
-    if (input.password !== undefined) {
-      this.credentials.setPasswordHash(accountId, await this.hashing.hash(input.password), this.clock.now().getTime());
-    }
     await this.append(
       accountId,
       { account: null, revision: null, lastHash: (await this.load(accountId)).lastHash },
       events,
       actor,
     );
+    if (hash !== null) this.credentials.setPasswordHash(accountId, hash, this.clock.now().getTime());
     return (await this.load(accountId)).account as Account;
   }
 
@@ -165,10 +167,11 @@ export class AccountCommands {
 
   async setPassword(accountId: string, password: string, actor: Actor): Promise<Account> {
     checkPassword(password);
-    const loaded = await this.load(accountId);
-    const events = decideAccount(loaded.account, { type: 'ChangePassword' });
-    this.credentials.setPasswordHash(accountId, await this.hashing.hash(password), this.clock.now().getTime());
-    return this.finish(accountId, loaded, events, actor);
+    const hash = await this.hashing.hash(password);
+    // The change is recorded (ending the sessions) before the new password works, retried like any command.
+    const account = await this.run(accountId, { type: 'ChangePassword' }, actor);
+    this.credentials.setPasswordHash(accountId, hash, this.clock.now().getTime());
+    return account;
   }
 
   recordSignIn(accountId: string, method: 'password' | 'oidc', actor: Actor): Promise<Account> {
@@ -205,12 +208,15 @@ export class AccountCommands {
     });
   }
 
-  private async claimOf(stream: string): Promise<{ accountId: string; revision: bigint; lastHash: string } | null> {
+  private async claimOf(
+    stream: string,
+  ): Promise<{ accountId: string; revision: bigint; lastHash: string; claimedAt: number } | null> {
     try {
       const loaded = await this.repository.load(stream);
       const last = loaded.events[loaded.events.length - 1];
       if (!last || loaded.revision === null) return null;
-      return { accountId: String(last.data.accountId), revision: loaded.revision, lastHash: loaded.lastHash };
+      const claimedAt = Date.parse(String(last.metadata.occurredAt));
+      return { accountId: String(last.data.accountId), revision: loaded.revision, lastHash: loaded.lastHash, claimedAt };
     } catch (error) {
       if (error instanceof StreamNotFoundError) return null;
       throw error;
@@ -242,7 +248,10 @@ export class AccountCommands {
   ): Promise<void> {
     const existing = await this.claimOf(stream);
     if (existing?.accountId === accountId) return;
-    if (existing && (await this.load(existing.accountId)).account) throw taken();
+    // A claim without its account is taken over only once it is old enough to be a creation that
+    // stopped (a crash), not one still on its way.
+    const abandoned = existing !== null && this.clock.now().getTime() - existing.claimedAt > ABANDONED_CLAIM_MS;
+    if (existing && (!abandoned || (await this.load(existing.accountId)).account)) throw taken();
     const id = randomUUID();
     try {
       await this.repository.append(

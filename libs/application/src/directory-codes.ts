@@ -13,6 +13,9 @@ export function assertKnownCodes(command: RecommendationCommand, directory: Dire
   if ('department' in command && command.department !== null && !directory.hasDepartment(command.department)) {
     unknown.push(`department "${command.department}"`);
   }
+  if ('toDepartment' in command && !directory.hasDepartment(command.toDepartment)) {
+    unknown.push(`department "${command.toDepartment}"`);
+  }
   if (unknown.length > 0) throw new UnknownCodeError(`unknown ${unknown.join(', ')}: see GET /directory`);
   const retired: string[] = [];
   if ('commune' in command && directory.isRetired('communes', command.commune)) retired.push(`commune "${command.commune}"`);
@@ -23,6 +26,10 @@ export function assertKnownCodes(command: RecommendationCommand, directory: Dire
   }
   if ('department' in command && command.department !== null && directory.isRetired('departments', command.department)) {
     retired.push(`department "${command.department}"`);
+  }
+  // A merger's items move only into a department still in service.
+  if ('toDepartment' in command && directory.isRetired('departments', command.toDepartment)) {
+    retired.push(`department "${command.toDepartment}"`);
   }
   if (retired.length > 0) throw new RetiredCodeError(`retired ${retired.join(', ')}: a retired code takes no new items`);
 }

@@ -76,6 +76,8 @@ export class DirectoryLog {
       if (error instanceof StreamNotFoundError) return this.directory;
       throw error;
     }
+    // Two reads may overlap (a command's and the follower's): fold only what this one has not seen.
+    events = events.filter((e) => this.revision === null || e.revision > this.revision);
     if (events.length === 0) return this.directory;
     this.content = events.reduce((d, e) => evolveDirectory(d, toDomain(e)), this.content);
     const last = events[events.length - 1];
@@ -88,8 +90,10 @@ export class DirectoryLog {
   /** The directory as it was at `asOf` (by the events' time). */
   async asOf(asOf: Date): Promise<Directory> {
     const loaded = await this.repository.load(DIRECTORY_STREAM);
+    // The seed stands for the directory as it always was: an instant before it reads the seed too.
+    const seed = loaded.events[0]?.metadata.correlationId;
     const content = loaded.events
-      .filter((e) => Date.parse(String(e.metadata.occurredAt)) <= asOf.getTime())
+      .filter((e) => e.metadata.correlationId === seed || Date.parse(String(e.metadata.occurredAt)) <= asOf.getTime())
       .reduce((d, e) => evolveDirectory(d, toDomain(e)), EMPTY_DIRECTORY);
     return new Directory(content as DirectoryData);
   }

@@ -118,8 +118,11 @@ export class IdentityStore {
   recordFailure(username: string, nowMs: number, policy: { limit: number; windowMs: number; lockMs: number }): number {
     const key = username.toLowerCase();
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT failures, first_ms FROM sign_in_failures WHERE username = ?').get(key) as
-        { failures: number; first_ms: number } | undefined;
+      const row = this.db
+        .prepare('SELECT failures, first_ms, locked_until_ms FROM sign_in_failures WHERE username = ?')
+        .get(key) as { failures: number; first_ms: number; locked_until_ms: number } | undefined;
+      // A lock only ever grows: a guess already in flight when it was set must not lift it.
+      if (row && row.locked_until_ms > nowMs) return row.locked_until_ms;
       const fresh = !row || nowMs - row.first_ms > policy.windowMs;
       const failures = fresh ? 1 : row.failures + 1;
       const first = fresh ? nowMs : row.first_ms;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccountCommands, DirectoryLog, UnknownCodeError } from '@app/application';
+import { AccountCommands, ApplicationError, DirectoryLog, RetiredCodeError, UnknownCodeError } from '@app/application';
 import type { Account, Placement } from '@app/accounts';
 import { listAccounts } from '@app/read-models';
 import type { Actor } from '@app/recommendations';
@@ -60,13 +60,26 @@ export class AdminUsersController {
   @Post(':id/role')
   @HttpCode(200)
   async role(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PlacementDto, @CurrentActor() actor: Actor) {
-    return adminView(await this.accounts.changeRole(id, await this.placement(dto), actor));
+    const placement = await this.placement(dto);
+    if (placement.role !== 'admin') await this.keepAnAdministrator(id);
+    return adminView(await this.accounts.changeRole(id, placement, actor));
   }
 
   @Post(':id/disable')
   @HttpCode(200)
   async disable(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    await this.keepAnAdministrator(id);
     return adminView(await this.accounts.disable(id, actor));
+  }
+
+  /** The last enabled administrator cannot be demoted or disabled: nobody could administer after. */
+  private async keepAnAdministrator(id: string): Promise<void> {
+    const { account } = await this.accounts.load(id);
+    if (account?.role !== 'admin' || account.disabled) return;
+    const others = listAccounts(this.readModels.connection(), { role: 'admin' }).filter((a) => a.id !== id && !a.disabled);
+    if (others.length === 0) {
+      throw new ApplicationError('ACCOUNT.LAST_ADMIN', 'conflict', 'this is the last administrator: appoint another first');
+    }
   }
 
   @Post(':id/enable')
@@ -84,6 +97,12 @@ export class AdminUsersController {
   /** The department or commune must be one the directory knows. */
   private async placement(dto: PlacementDto): Promise<Placement> {
     const directory = await this.directory.refresh();
+    if (dto.role === 'department' && dto.department && directory.isRetired('departments', dto.department)) {
+      throw new RetiredCodeError(`department ${dto.department} is retired`);
+    }
+    if (dto.role === 'commune' && dto.commune && directory.isRetired('communes', dto.commune)) {
+      throw new RetiredCodeError(`commune ${dto.commune} is retired`);
+    }
     if (dto.role === 'department' && dto.department && !directory.hasDepartment(dto.department)) {
       throw new UnknownCodeError(`unknown department ${dto.department}`);
     }

@@ -7,7 +7,7 @@ import { LOGGER } from '@app/common';
 import type { Logger } from 'pino';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { EveryRole, Public, type AuthenticatedRequest } from '../auth/auth.guard';
-import { BadCredentialsError, LockedError, SESSION_COOKIE, Sessions } from '../auth/sessions';
+import { BadCredentialsError, cookieSecure, LockedError, SESSION_COOKIE, Sessions } from '../auth/sessions';
 import { FirstStart } from './first-start';
 import { LoginDto, SetupDto } from './accounts.dto';
 import type { Actor } from '@app/recommendations';
@@ -84,7 +84,7 @@ export class AuthController {
     if (req.session) this.sessions.signOut(req.session.secret);
     res.setHeader(
       'Set-Cookie',
-      serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0, secure: req.secure }),
+      serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0, secure: cookieSecure(req) }),
     );
   }
 
@@ -107,7 +107,7 @@ export class AuthController {
         httpOnly: true,
         sameSite: 'lax',
         path: '/',
-        secure: req.secure,
+        secure: cookieSecure(req),
         maxAge: Math.floor(this.sessions.maxAgeMs / 1000),
       }),
     );

@@ -8,7 +8,7 @@ import type { Account } from '@app/accounts';
 import { AppConfig, LOGGER } from '@app/common';
 import { accountsByEmail } from '@app/read-models';
 import { Public } from '../auth/auth.guard';
-import { actorOf, SESSION_COOKIE, Sessions } from '../auth/sessions';
+import { actorOf, cookieSecure, SESSION_COOKIE, Sessions } from '../auth/sessions';
 import { ReadModels } from '../read-side/read-model.provider';
 import { OIDC_FLOW_COOKIE, OIDC_FLOW_TTL_MS, OidcClient, publicBase, type OidcIdentity } from './oidc';
 
@@ -18,7 +18,7 @@ export function sessionCookie(req: Request, secret: string, maxAgeMs: number): s
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: req.secure,
+    secure: cookieSecure(req),
     maxAge: Math.floor(maxAgeMs / 1000),
   });
 }
@@ -124,7 +124,7 @@ export class OidcController {
       httpOnly: true,
       sameSite: 'lax',
       path: new URL(this.oidc.redirectUri).pathname,
-      secure: req.secure,
+      secure: cookieSecure(req),
       maxAge: Math.floor(maxAgeMs / 1000),
     });
   }

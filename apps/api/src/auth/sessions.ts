@@ -8,6 +8,11 @@ import { IdentityStore, PasswordHasher } from '@app/identity';
 import type { Actor } from '@app/recommendations';
 
 export const SESSION_COOKIE = 'fut_session';
+
+/** Whether cookies carry `Secure`: over https, or when the service is configured to be reached over it. */
+export function cookieSecure(req: { secure: boolean; app?: { locals?: Record<string, unknown> } }): boolean {
+  return req.secure || req.app?.locals?.secureCookies === true;
+}
 /** A session's last use is written at most this often (each request would otherwise write). */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -82,9 +87,14 @@ export class Sessions {
     const now = this.clock.now().getTime();
     const lockedUntil = this.identity.lockedUntil(username);
     if (lockedUntil > now) throw new LockedError(Math.ceil((lockedUntil - now) / 1000));
+    // Read before the password is checked: a reset or a disable meanwhile ends the session it opens.
     const account = await this.accounts.byUsername(username);
     // An unknown username is checked against a decoy hash: both answers take as long.
     const ok = await this.hasher.verify(account ? this.identity.passwordHash(account.id) : null, password);
+    const lockedMeanwhile = this.identity.lockedUntil(username);
+    if (ok && lockedMeanwhile > this.clock.now().getTime()) {
+      throw new LockedError(Math.ceil((lockedMeanwhile - this.clock.now().getTime()) / 1000));
+    }
     if (!ok || !account || account.disabled) {
       const locked = this.identity.recordFailure(username, now, {
         limit: this.config.SIGN_IN_FAILURES,
@@ -105,7 +115,8 @@ export class Sessions {
     const nowMs = this.clock.now().getTime();
     const secret = this.identity.openSession({
       accountId: account.id,
-      epoch: signedIn.sessionEpoch,
+      // The epoch the credentials were checked against: if it moved since, the session is dead on arrival.
+      epoch: account.sessionEpoch,
       csrfToken,
       createdMs: nowMs,
       seenMs: nowMs,
