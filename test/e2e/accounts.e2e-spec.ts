@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import { AccountCommands, ServiceSetup } from '@app/application';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
 import { auditor, bearer, DEPARTMENT, raiseAssigned } from '../support/recommendation-fixtures';
@@ -275,6 +276,39 @@ describe('first start', () => {
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
     expect(script.text).toContain("fetch('/auth/setup'");
+  });
+
+  it('offers setup again when a setup stopped after it was marked but before its administrator existed', async () => {
+    const other = await createTestApp();
+    try {
+      // What a crash between the two steps leaves: the setup marked, no administrator.
+      await new ServiceSetup(other.app.get<EventStore>(EVENT_STORE), other.clock).markSetUp('ghost', {
+        demo: false,
+        by: 'setup link',
+      });
+      const accounts = other.app.get(AccountCommands);
+      expect(
+        await new ServiceSetup(other.app.get<EventStore>(EVENT_STORE), other.clock).complete((u) => accounts.byUsername(u)),
+      ).toBe(false);
+      const token = other.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
+      const setup = await other
+        .http()
+        .post('/auth/setup')
+        .send({ token, username: 'admin', name: 'Quản trị viên', password: ADMIN_PASSWORD });
+      expect(setup.status).toBe(201);
+      const again = await other
+        .http()
+        .post('/auth/setup')
+        .send({
+          token: other.app.get(IdentityStoreProvider).issueSetupToken(Date.now()),
+          username: 'admin2',
+          name: 'B',
+          password: ADMIN_PASSWORD,
+        });
+      expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'SETUP.DONE' });
+    } finally {
+      await other.close();
+    }
   });
 
   it('with demo: the demo province and one demo account per role, each password shown once', async () => {

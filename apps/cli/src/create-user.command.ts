@@ -61,14 +61,19 @@ export async function createUserCommand(argv: string[]): Promise<void> {
       },
       actor,
     );
-    // An administrator made here sets the service up: the setup link stops working.
-    const setup = new ServiceSetup(store, systemClock);
-    if (account.role === 'admin' && !(await setup.done())) {
-      await setup.markSetUp(account.username, { demo: false, by: 'command line' });
-      identity.issueSetupToken(Date.now());
-    }
     process.stdout.write(`created ${account.role} ${account.username} (${account.id})\n`);
     if (!values['password-stdin']) process.stdout.write(`password (shown once): ${password}\n`);
+    // An administrator made here sets the service up (after its password is shown): the setup link stops working.
+    const setup = new ServiceSetup(store, systemClock);
+    if (account.role === 'admin' && !(await setup.complete((username) => accounts.byUsername(username)))) {
+      await setup
+        .markSetUp(account.username, { demo: false, by: 'command line' }, (username) => accounts.byUsername(username))
+        // Set up meanwhile by the link: this administrator is one more, which is fine.
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code !== 'SETUP.DONE') throw error;
+        });
+      identity.issueSetupToken(Date.now());
+    }
   } finally {
     identity.close();
     await app.close();

@@ -25,13 +25,35 @@ export class ServiceSetup {
     return (await this.repository.load(SETUP_STREAM)).revision !== null;
   }
 
-  /** Marks the service set up by `administrator`; 409 SETUP.DONE when it was already. */
-  async markSetUp(administrator: string, how: { demo: boolean; by: 'setup link' | 'command line' }): Promise<void> {
+  /**
+   * Whether the setup finished: marked, and its administrator's account written. A setup that
+   * stopped in between (a crash, a failing store) is not done: the link is offered again.
+   */
+  async complete(accountOf: (username: string) => Promise<unknown>): Promise<boolean> {
+    const loaded = await this.repository.load(SETUP_STREAM);
+    const last = loaded.events[loaded.events.length - 1];
+    if (!last) return false;
+    return (await accountOf(String(last.data.administrator))) !== null;
+  }
+
+  /**
+   * Marks the service set up by `administrator`; 409 SETUP.DONE when it was already. A setup
+   * that stopped before its administrator existed (`complete` is false) may be marked again.
+   */
+  async markSetUp(
+    administrator: string,
+    how: { demo: boolean; by: 'setup link' | 'command line' },
+    accountOf?: (username: string) => Promise<unknown>,
+  ): Promise<void> {
     const id = randomUUID();
+    const loaded = await this.repository.load(SETUP_STREAM);
+    if (loaded.revision !== null && (!accountOf || (await this.complete(accountOf)))) {
+      throw new ApplicationError('SETUP.DONE', 'conflict', 'the service is set up already');
+    }
     try {
       await this.repository.append(
         SETUP_STREAM,
-        { revision: null, lastHash: (await this.repository.load(SETUP_STREAM)).lastHash },
+        { revision: loaded.revision, lastHash: loaded.lastHash },
         [{ type: 'ServiceSetUp', data: { administrator, demo: how.demo, by: how.by } }],
         {
           actor: { sub: 'setup', name: 'first start', role: 'system' },

@@ -66,7 +66,7 @@ export class FirstStart implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (await this.setup.done()) return;
+    if (await this.setup.complete((username) => this.accounts.byUsername(username))) return;
     const token = this.identity.issueSetupToken(this.clock.now().getTime());
     const base = this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
     // The token is after '#': a browser never sends it to a server, so no access log keeps it.
@@ -97,7 +97,9 @@ export class FirstStart implements OnApplicationBootstrap {
       email: null,
       placement,
     });
-    await this.setup.markSetUp(input.username, { demo: input.demo === true, by: 'setup link' });
+    await this.setup.markSetUp(input.username, { demo: input.demo === true, by: 'setup link' }, (username) =>
+      this.accounts.byUsername(username),
+    );
     this.identity.consumeSetupToken(input.token);
     const account = await this.accounts.create(
       { username: input.username, name: input.name, placement, password: input.password },
