@@ -1,8 +1,8 @@
-import type { Response } from 'supertest';
 import { AccountCommands, ServiceSetup } from '@app/application';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
 import { auditor, bearer, DEPARTMENT, raiseAssigned } from '../support/recommendation-fixtures';
+import { postAs, sessionCookie, type Browser } from '../support/sessions';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -14,19 +14,6 @@ import { createTestApp, type TestApp } from '../support/test-app';
 
 const ADMIN_PASSWORD = 'quản trị viên 2026!';
 const OFFICER_PASSWORD = 'sở nội vụ mật khẩu';
-
-/** A browser's cookie jar for one person: the session cookie and the CSRF token of /auth/me. */
-interface Browser {
-  cookie: string;
-  csrf: string;
-}
-
-function sessionCookie(res: Response): string {
-  const header = res.headers['set-cookie'] as unknown as string[] | undefined;
-  const cookie = (header ?? []).find((c) => c.startsWith('fut_session='));
-  if (!cookie) throw new Error(`no session cookie in ${JSON.stringify(res.headers)}`);
-  return cookie;
-}
 
 describe('accounts and sessions', () => {
   let t: TestApp;
@@ -40,10 +27,7 @@ describe('accounts and sessions', () => {
     expect(me.status).toBe(200);
     return { cookie, csrf: me.body.csrfToken };
   };
-  const post = (who: Browser, path: string, body: object = {}, csrf = true) => {
-    const req = t.http().post(path).set('Cookie', who.cookie);
-    return (csrf ? req.set('X-CSRF-Token', who.csrf) : req).send(body);
-  };
+  const post = (who: Browser, path: string, body: object = {}, csrf = true) => postAs(t, who, path, body, csrf);
 
   beforeAll(async () => {
     t = await createTestApp();

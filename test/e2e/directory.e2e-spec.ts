@@ -1,5 +1,5 @@
-import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
 import { auditor, bearer, postRaise, raiseAccepted, raiseBody, run, secretariat } from '../support/recommendation-fixtures';
+import { postAs, setUpAdministrator, type Browser } from '../support/sessions';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -9,10 +9,9 @@ import { createTestApp, type TestApp } from '../support/test-app';
  */
 describe('the directory kept in the log', () => {
   let t: TestApp;
-  let admin: { cookie: string; csrf: string };
+  let admin: Browser;
 
-  const post = (path: string, body: object = {}) =>
-    t.http().post(path).set('Cookie', admin.cookie).set('X-CSRF-Token', admin.csrf).send(body);
+  const post = (path: string, body: object = {}) => postAs(t, admin, path, body);
   const directory = async (query = '') =>
     (
       await t
@@ -27,14 +26,7 @@ describe('the directory kept in the log', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const token = t.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
-    const setup = await t
-      .http()
-      .post('/auth/setup')
-      .send({ token, username: 'admin', name: 'Quản trị viên', password: 'mật khẩu quản trị 2026' });
-    expect(setup.status).toBe(201);
-    const cookie = (setup.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-    admin = { cookie, csrf: setup.body.csrfToken };
+    admin = await setUpAdministrator(t);
   });
   afterAll(() => t.close());
 

@@ -1,8 +1,8 @@
 import { RecommendationCommands } from '@app/application';
-import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
 import { MERGER_ACTOR } from '../../apps/worker/src/jobs/jobs.processor';
 import { until } from '../support/poll';
 import { auditor, bearer, department, raiseAssigned, run, secretariat } from '../support/recommendation-fixtures';
+import { postAs, setUpAdministrator, type Browser } from '../support/sessions';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -12,23 +12,17 @@ import { createTestApp, type TestApp } from '../support/test-app';
  */
 describe('merging a department into another', () => {
   let t: TestApp;
-  let admin: { cookie: string; csrf: string };
+  let admin: Browser;
   const FROM = 'ethnic-minorities-religions';
   const INTO = 'home-affairs';
 
   beforeAll(async () => {
     t = await createTestApp();
-    const token = t.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
-    const setup = await t
-      .http()
-      .post('/auth/setup')
-      .send({ token, username: 'admin', name: 'Quản trị viên', password: 'mật khẩu quản trị 2026' });
-    admin = { cookie: (setup.headers['set-cookie'] as unknown as string[])[0].split(';')[0], csrf: setup.body.csrfToken };
+    admin = await setUpAdministrator(t);
   });
   afterAll(() => t.close());
 
-  const post = (path: string, body: object = {}) =>
-    t.http().post(path).set('Cookie', admin.cookie).set('X-CSRF-Token', admin.csrf).send(body);
+  const post = (path: string, body: object = {}) => postAs(t, admin, path, body);
 
   it('moves every open assignment once, retires the department, and reports the job', async () => {
     const open: string[] = [];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { Response, Test } from 'supertest';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { IdentityStoreProvider } from '../../apps/api/src/auth/sessions';
+import { setUpAdministrator } from '../support/sessions';
 import { createTestApp, TEST_SECRET, type TestApp } from '../support/test-app';
 import {
   auditor,
@@ -260,14 +260,8 @@ async function callerToken(t: TestApp, caller: Caller): Promise<string | null> {
     case 'commune-other':
       return commune(t, 'luong-van-tri');
     case 'admin': {
-      const token = t.app.get(IdentityStoreProvider).issueSetupToken(Date.now());
-      const setup = await t
-        .http()
-        .post('/auth/setup')
-        .send({ token, username: 'admin', name: 'Quản trị viên', password: 'mật khẩu quản trị 2026' });
-      if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${setup.text}`);
-      const cookie = (setup.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-      return `${SESSION}${cookie}|${String(setup.body.csrfToken)}`;
+      const admin = await setUpAdministrator(t);
+      return `${SESSION}${admin.cookie}|${admin.csrf}`;
     }
     case 'none':
       return null;

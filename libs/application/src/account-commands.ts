@@ -23,6 +23,7 @@ import {
 } from '@app/event-store';
 import { CURRENT_SCHEMA_VERSION, type Actor } from '@app/recommendations';
 import { ApplicationError } from './application.errors';
+import { directContext } from './direct-context';
 
 /** Where password hashes and sessions live, outside the log (the identity store). */
 export interface CredentialsPort {
@@ -199,13 +200,7 @@ export class AccountCommands {
   }
 
   private async append(accountId: string, loaded: LoadedAccount, events: AccountEvent[], actor: Actor): Promise<void> {
-    const id = randomUUID();
-    await this.repository.append(accountStream(accountId), loaded, events, {
-      actor: { sub: actor.sub, name: actor.name, role: actor.role },
-      occurredAt: this.clock.now().toISOString(),
-      correlationId: id,
-      causationId: id,
-    });
+    await this.repository.append(accountStream(accountId), loaded, events, directContext(actor, this.clock));
   }
 
   private async claimOf(
@@ -252,7 +247,6 @@ export class AccountCommands {
     // stopped (a crash), not one still on its way.
     const abandoned = existing !== null && this.clock.now().getTime() - existing.claimedAt > ABANDONED_CLAIM_MS;
     if (existing && (!abandoned || (await this.load(existing.accountId)).account)) throw taken();
-    const id = randomUUID();
     try {
       await this.repository.append(
         stream,
@@ -260,12 +254,7 @@ export class AccountCommands {
           ? { revision: existing.revision, lastHash: existing.lastHash }
           : { revision: null, lastHash: (await this.repository.load(stream)).lastHash },
         [{ type, data }],
-        {
-          actor: { sub: actor.sub, name: actor.name, role: actor.role },
-          occurredAt: this.clock.now().toISOString(),
-          correlationId: id,
-          causationId: id,
-        },
+        directContext(actor, this.clock),
       );
     } catch (error) {
       if (error instanceof ConcurrencyError) throw taken();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   decideDirectory,
   DIRECTORY_STREAM,
@@ -18,6 +17,7 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import { CURRENT_SCHEMA_VERSION, type Actor } from '@app/recommendations';
+import { directContext } from './direct-context';
 
 const toDomain = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as DirectoryEvent;
 
@@ -44,17 +44,14 @@ export class DirectoryLog {
 
   /** Seeds the log from `content` (the file's) unless it was seeded before: one append, done once. */
   async seed(content: DirectoryData, source: string): Promise<void> {
-    if ((await this.repository.load(DIRECTORY_STREAM)).revision !== null) return;
+    const loaded = await this.repository.load(DIRECTORY_STREAM);
+    if (loaded.revision !== null) return;
     try {
-      await this.append(
-        { revision: null, lastHash: (await this.repository.load(DIRECTORY_STREAM)).lastHash },
-        seedEvents(content as DirectoryContent, source),
-        {
-          sub: 'system',
-          name: 'directory seed',
-          role: 'system',
-        },
-      );
+      await this.append(loaded, seedEvents(content as DirectoryContent, source), {
+        sub: 'system',
+        name: 'directory seed',
+        role: 'system',
+      });
     } catch (error) {
       // Another process seeded it meanwhile: the same file, once.
       if (!(error instanceof ConcurrencyError)) throw error;
@@ -114,12 +111,6 @@ export class DirectoryLog {
   }
 
   private append(loaded: { revision: bigint | null; lastHash: string }, events: DirectoryEvent[], actor: Actor) {
-    const id = randomUUID();
-    return this.repository.append(DIRECTORY_STREAM, loaded, events, {
-      actor: { sub: actor.sub, name: actor.name, role: actor.role },
-      occurredAt: this.clock.now().toISOString(),
-      correlationId: id,
-      causationId: id,
-    });
+    return this.repository.append(DIRECTORY_STREAM, loaded, events, directContext(actor, this.clock));
   }
 }

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '@app/common';
 import { ConcurrencyError, EventStreamRepository, type EventStore } from '@app/event-store';
-import { CURRENT_SCHEMA_VERSION } from '@app/recommendations';
+import { CURRENT_SCHEMA_VERSION, type Actor } from '@app/recommendations';
+import { directContext } from './direct-context';
 import { ApplicationError } from './application.errors';
+
+/** Who writes the setup's event. */
+export const SETUP_ACTOR: Actor = { sub: 'setup', name: 'first start', role: 'system' };
 
 /** Created once, with the first administrator: its existence means the service has been set up. */
 export const SETUP_STREAM = 'setup';
@@ -45,7 +48,6 @@ export class ServiceSetup {
     how: { demo: boolean; by: 'setup link' | 'command line' },
     accountOf?: (username: string) => Promise<unknown>,
   ): Promise<void> {
-    const id = randomUUID();
     const loaded = await this.repository.load(SETUP_STREAM);
     if (loaded.revision !== null && (!accountOf || (await this.complete(accountOf)))) {
       throw new ApplicationError('SETUP.DONE', 'conflict', 'the service is set up already');
@@ -55,12 +57,7 @@ export class ServiceSetup {
         SETUP_STREAM,
         { revision: loaded.revision, lastHash: loaded.lastHash },
         [{ type: 'ServiceSetUp', data: { administrator, demo: how.demo, by: how.by } }],
-        {
-          actor: { sub: 'setup', name: 'first start', role: 'system' },
-          occurredAt: this.clock.now().toISOString(),
-          correlationId: id,
-          causationId: id,
-        },
+        directContext(SETUP_ACTOR, this.clock),
       );
     } catch (error) {
       if (error instanceof ConcurrencyError)

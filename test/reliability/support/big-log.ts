@@ -22,6 +22,7 @@ import {
   type RecommendationEvent,
   type RecommendationState,
 } from '@app/recommendations';
+import { department as officer, secretariat } from '../../../libs/recommendations/src/testing/recommendation.builder';
 import { rng as makeRng, type Rng } from './random';
 
 /*
@@ -60,13 +61,7 @@ const WORKING_GROUP: Record<string, number> = {
 };
 const CATEGORIES = ['staffing', 'training', 'headquarters', 'it-network', 'roads', 'funds', 'land-planning', 'other'];
 
-export const SECRETARIAT: Actor = { sub: 'secretariat-1', name: 'Secretariat officer', role: 'secretariat' };
-const officer = (department: string): Actor => ({
-  sub: `${department}-officer`,
-  name: `${department} officer`,
-  role: 'department',
-  department,
-});
+const SECRETARIAT = secretariat();
 
 export interface BigLogOptions {
   /** Exactly this many events are written. */

@@ -20,30 +20,17 @@ import {
 import { exited, onLines, spawnTs } from '../../support/child-process';
 import { until } from '../../support/poll';
 import { deleteKeys } from '../../support/test-app';
+import { department as officer, secretariat } from '../../../libs/recommendations/src/testing/recommendation.builder';
+import type { JobView } from '../../../apps/api/src/jobs/background-jobs';
+import { REL_SECRET } from './crash-run';
+
+export type { JobView };
 import { eventsFile } from './event-log';
 import { ServiceProcess } from './service';
 
-export const MERGER_SECRET = 'reliability-secret-that-is-long-enough-for-hs256-0123456789';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const SECRETARIAT: Actor = { sub: 'secretariat-1', name: 'Secretariat officer', role: 'secretariat' };
-const officer = (department: string): Actor => ({
-  sub: `${department}-officer`,
-  name: `${department} officer`,
-  role: 'department',
-  department,
-});
-
-/** `GET /jobs/:id` (API.md). */
-export interface JobView {
-  id: string;
-  kind: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
-  total: number;
-  done: number;
-  failed: number;
-  errors: string[];
-}
+const SECRETARIAT = secretariat();
 
 /** What was written into the log before the processes started. */
 export interface Seeded {
@@ -214,7 +201,7 @@ export class MergerRun {
     return {
       NODE_ENV: 'test',
       DATA_DIR: this.dataDir,
-      AUTH_JWT_SECRET: MERGER_SECRET,
+      AUTH_JWT_SECRET: REL_SECRET,
       REDIS_URL,
       QUEUE_PREFIX: this.prefix,
       REMINDERS: 'off',
@@ -281,7 +268,7 @@ export class MergerRun {
 
   /** GET /directory with an auditor's token. */
   async directory(): Promise<{ departments: Array<{ code: string; retired: boolean }> }> {
-    const token = await mintToken(MERGER_SECRET, { sub: 'auditor-1', role: 'auditor' });
+    const token = await mintToken(REL_SECRET, { sub: 'auditor-1', role: 'auditor' });
     const res = await fetch(`${this.api.url}/directory`, { headers: { authorization: `Bearer ${token}` } });
     if (res.status !== 200) throw new Error(`GET /directory: ${res.status} ${await res.text()}`);
     return (await res.json()) as { departments: Array<{ code: string; retired: boolean }> };

@@ -1,14 +1,12 @@
 import { ForbiddenException, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AccountCommands, RecommendationCommands, seedDemoProvince, ServiceSetup } from '@app/application';
+import { AccountCommands, RecommendationCommands, seedDemoProvince, ServiceSetup, SETUP_ACTOR } from '@app/application';
 import { checkPassword, decideAccount, type Account, type Placement } from '@app/accounts';
 import { AppConfig, CLOCK, Directory, LOGGER, type Clock } from '@app/common';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import type { Actor } from '@app/recommendations';
-import { IdentityStoreProvider } from '../auth/sessions';
 
-const SETUP_ACTOR: Actor = { sub: 'setup', name: 'first start', role: 'system' };
+import { IdentityStoreProvider } from '../auth/sessions';
 
 export interface FirstAdministrator {
   token: string;
