@@ -6,6 +6,8 @@ import { DirectoryLog } from './directory-log';
 import { IdempotentRequests } from './idempotent-requests';
 import { RecommendationCommands } from './recommendation-commands';
 import { RecommendationStream } from './recommendation-stream';
+import { AttachmentCatalog } from './attachment-catalog';
+import { WorkingSessions } from './working-sessions';
 
 const APPLICATION = Symbol('APPLICATION');
 
@@ -26,8 +28,10 @@ const APPLICATION = Symbol('APPLICATION');
     { provide: RecommendationCommands, inject: [APPLICATION], useFactory: (app: Application) => app.commands },
     { provide: IdempotentRequests, inject: [APPLICATION], useFactory: (app: Application) => app.idempotency },
     { provide: DirectoryLog, inject: [APPLICATION], useFactory: (app: Application) => app.directory },
+    { provide: WorkingSessions, inject: [APPLICATION], useFactory: (app: Application) => app.sessions },
+    { provide: AttachmentCatalog, inject: [APPLICATION], useFactory: (app: Application) => app.attachments },
   ],
-  exports: [RecommendationStream, RecommendationCommands, IdempotentRequests, DirectoryLog],
+  exports: [RecommendationStream, RecommendationCommands, IdempotentRequests, DirectoryLog, WorkingSessions, AttachmentCatalog],
 })
 export class ApplicationModule implements OnModuleInit, OnModuleDestroy {
   private follower: NodeJS.Timeout | null = null;

@@ -5,6 +5,8 @@ import { DirectoryLog } from './directory-log';
 import { IdempotentRequests } from './idempotent-requests';
 import { RecommendationCommands } from './recommendation-commands';
 import { RecommendationStream } from './recommendation-stream';
+import { AttachmentCatalog } from './attachment-catalog';
+import { WorkingSessions } from './working-sessions';
 
 /** The application layer's parts over one event store: what a process, a test or a benchmark uses. */
 export interface Application {
@@ -12,6 +14,8 @@ export interface Application {
   commands: RecommendationCommands;
   idempotency: IdempotentRequests;
   directory: DirectoryLog;
+  sessions: WorkingSessions;
+  attachments: AttachmentCatalog;
 }
 
 export function createApplication(
@@ -21,9 +25,13 @@ export function createApplication(
   const streams = new RecommendationStream(store);
   const executor = new CommandExecutor(streams, deps.clock);
   const directory = new DirectoryLog(store, deps.directory, deps.clock);
+  const sessions = new WorkingSessions(store, deps.directory, deps.clock, directory);
+  const attachments = new AttachmentCatalog(store, deps.clock);
   return {
     streams,
-    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock, directory),
+    sessions,
+    attachments,
+    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock, directory, { attachments, sessions }),
     idempotency: new IdempotentRequests(store),
     directory,
   };

@@ -11,3 +11,6 @@ export * from './directory-log';
 export * from './demo/demo-province';
 export * from './demo/demo-scenarios';
 export * from './service-setup';
+export * from './working-sessions';
+export * from './attachment-catalog';
+export * from './directory-codes';

@@ -7,6 +7,8 @@ import type { CommandExecutor, CommandResult } from './command-executor';
 import type { CommandInput, DeadlineInput } from './command-input';
 import { assertKnownCodes } from './directory-codes';
 import type { DirectoryLog } from './directory-log';
+import type { AttachmentCatalog } from './attachment-catalog';
+import type { WorkingSessions } from './working-sessions';
 
 /** Where a command comes from and how to append it; every field has a sensible default. */
 export interface CommandOptions {
@@ -22,6 +24,15 @@ export interface CommandOptions {
   /** The moment the command is decided at; the clock's now when absent (the demo seeder moves it). */
   now?: Date;
 }
+
+/** The commands that may cite files. */
+const CITING: ReadonlySet<RecommendationCommand['type']> = new Set([
+  'RaiseRecommendation',
+  'ReportProgress',
+  'ResolveRecommendation',
+  'MakeContribution',
+  'GiveExplanation',
+] as const);
 
 /** How far ahead a due date may lie: beyond it, a date is a typing mistake (year 9999), not a plan. */
 export const DUE_DATE_HORIZON_YEARS = 5;
@@ -43,12 +54,14 @@ export class RecommendationCommands {
     private readonly clock: Clock,
     /** When given, the directory is brought up to the log before each command's codes are checked. */
     private readonly directoryLog?: DirectoryLog,
+    /** Where cited files and sessions are looked up; without them, a command citing one is refused. */
+    private readonly lookups: { attachments?: AttachmentCatalog; sessions?: WorkingSessions } = {},
   ) {}
 
   /** Every refusal comes through the returned promise, so callers may settle many at once. */
   async execute(input: CommandInput, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
     const now = options.now ?? this.clock.now();
-    const command = this.prepare(input, actor, now, options.idSeed);
+    const command = await this.prepare(input, actor, now, options.idSeed);
     if (this.directoryLog) await this.directoryLog.refresh();
     assertKnownCodes(command, this.directory);
     return this.executor.execute(command, {
@@ -77,14 +90,40 @@ export class RecommendationCommands {
     return { dueAt, basis: computation };
   }
 
-  private prepare(input: CommandInput, actor: Actor, now: Date, idSeed: string | undefined): RecommendationCommand {
+  private async prepare(input: CommandInput, actor: Actor, now: Date, idSeed: string | undefined): Promise<RecommendationCommand> {
     const recommendationId = input.recommendationId === undefined ? newId(idSeed) : knownIdForm(input.recommendationId);
     const computed = 'due' in input ? this.due(input.due, now) : null;
     if (computed) dueDateWithinHorizon('dueAt', computed.dueAt, now);
-    const due = computed ? { due: computed } : {};
+    const completed: Record<string, unknown> = computed ? { due: computed } : {};
     if (input.type === 'RequestExtension') dueDateWithinHorizon('requestedDueAt', input.requestedDueAt, now);
+    if (input.type === 'AssignRecommendation' || input.type === 'ReopenRecommendation') {
+      completed.coordinating = (input.coordinating ?? []).map(({ department, ...deadline }) => {
+        if (deadline.dueAt === undefined && deadline.dueInWorkingDays === undefined) return { department, due: null };
+        const due = this.due(deadline, now);
+        dueDateWithinHorizon('coordinating.dueAt', due.dueAt, now);
+        return { department, due };
+      });
+    }
+    if (CITING.has(input.type)) completed.attachments = await this.cite('attachments' in input ? input.attachments : undefined, actor);
+    if (input.type === 'ResolveRecommendation') completed.document = input.document ?? null;
+    if (input.type === 'RaiseRecommendation') {
+      const { sessionId, ...rest } = input;
+      completed.session = sessionId === undefined ? null : await this.session(sessionId);
+      return { ...rest, ...completed, recommendationId, actor, now: now.toISOString() } as unknown as RecommendationCommand;
+    }
     // The input's fields are the command's, but for what was completed above.
-    return { ...input, ...due, recommendationId, actor, now: now.toISOString() } as RecommendationCommand;
+    return { ...input, ...completed, recommendationId, actor, now: now.toISOString() } as unknown as RecommendationCommand;
+  }
+
+  private async cite(ids: string[] | undefined, actor: Actor) {
+    if (!ids || ids.length === 0) return [];
+    if (!this.lookups.attachments) throw new InvalidInputError('ATTACHMENT.UNKNOWN', 'attachments are not stored here');
+    return this.lookups.attachments.cite(ids, actor);
+  }
+
+  private async session(id: string) {
+    if (!this.lookups.sessions) throw new InvalidInputError('SESSION.NOT_FOUND', 'working sessions are not recorded here');
+    return this.lookups.sessions.ref(id);
   }
 }
 

@@ -1,8 +1,8 @@
-import type { CommandOf, RecommendationCommand } from './commands';
-import type { RecommendationEvent } from './events';
+import type { CommandOf, CoordinatingInput, Due, RecommendationCommand } from './commands';
+import type { AttachmentRef, DocumentsAttached, RecommendationEvent } from './events';
 import { reminderKey } from './evolve';
 import * as rule from './rules';
-import type { RecommendationState, StateOf } from './state';
+import { leadDepartment, overdueness, type RecommendationState, type StateOf } from './state';
 
 /**
  * Decides what happens when `command` meets `state`: the events to append, or a DomainError
@@ -23,11 +23,13 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     case 'AssignRecommendation': {
       const s = state as StateOf<'accepted'>;
       rule.dueDateMustBeInFuture(command.due.dueAt, now);
+      const assignmentNo = s.assignmentCount + 1;
+      const coordination = coordinationRequested(command.department, command.due, command.coordinating, assignmentNo, now);
       return [
         {
           type: 'RecommendationAssigned',
           data: {
-            assignmentNo: s.assignmentCount + 1,
+            assignmentNo,
             department: command.department,
             dueAt: command.due.dueAt,
             dueBasis: command.due.basis,
@@ -35,6 +37,7 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
             assignedAt: now,
           },
         },
+        ...coordination,
       ];
     }
     case 'AcknowledgeAssignment': {
@@ -54,6 +57,7 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
           type: 'ProgressReported',
           data: { assignmentNo: assignment.assignmentNo, department: assignment.department, note: command.note, reportedAt: now },
         },
+        ...documents('progress', assignment.assignmentNo, command.attachments, null, now),
       ];
     }
     case 'RequestExtension': {
@@ -108,16 +112,149 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
       const department = s.resolution.department ?? command.department;
       rule.reopenNeedsADepartment(department);
       rule.dueDateMustBeInFuture(command.due.dueAt, now);
+      const assignmentNo = s.assignmentCount + 1;
       return [
         {
           type: 'RecommendationReopened',
           data: {
             reason: command.reason,
-            assignmentNo: s.assignmentCount + 1,
+            assignmentNo,
             department,
             dueAt: command.due.dueAt,
             dueBasis: command.due.basis,
             reopenedAt: now,
+          },
+        },
+        ...coordinationRequested(department, command.due, command.coordinating, assignmentNo, now),
+      ];
+    }
+    case 'MakeContribution': {
+      const { assignment } = state as StateOf<'assigned'>;
+      const part = rule.callerMustCoordinate(assignment.coordinating, command.actor);
+      return [
+        {
+          type: 'ContributionMade',
+          data: {
+            assignmentNo: assignment.assignmentNo,
+            department: part.department,
+            note: command.note,
+            attachments: command.attachments,
+            contributedAt: now,
+          },
+        },
+      ];
+    }
+    case 'RequestExplanation': {
+      const s = state as StateOf<'assigned'>;
+      rule.explanationOnlyWhenOverdue(overdueness(s, new Date(now)).overdue);
+      rule.noExplanationPending(s.explanation);
+      rule.dueDateMustBeInFuture(command.due.dueAt, now);
+      return [
+        {
+          type: 'ExplanationRequested',
+          data: {
+            explanationNo: (s.explanation?.explanationNo ?? 0) + 1,
+            assignmentNo: s.assignment.assignmentNo,
+            department: s.assignment.department,
+            reason: command.reason,
+            dueAt: command.due.dueAt,
+            dueBasis: command.due.basis,
+            requestedAt: now,
+            requestedBy: command.actor.sub,
+          },
+        },
+      ];
+    }
+    case 'GiveExplanation': {
+      const s = state as StateOf<'assigned' | 'resolved'>;
+      rule.explanationMustBeAwaited(s.explanation);
+      rule.onlyTheLeadExplains(leadDepartment(s), command.actor);
+      const explanation = s.explanation;
+      return [
+        {
+          type: 'ExplanationGiven',
+          data: {
+            explanationNo: explanation.explanationNo,
+            department: command.actor.department ?? explanation.department,
+            text: command.text,
+            attachments: command.attachments,
+            answeredAt: now,
+            onTime: new Date(now).getTime() <= new Date(explanation.dueAt).getTime(),
+          },
+        },
+      ];
+    }
+    case 'SendCoordinationReminder': {
+      const { assignment } = state as StateOf<'assigned'>;
+      const part = assignment.coordinating.find((c) => c.department === command.department);
+      const stale =
+        !part ||
+        assignment.assignmentNo !== command.assignmentNo ||
+        part.contributedAt !== null ||
+        !sameInstant(part.dueAt, command.dueAt) ||
+        part.remindersSent.includes(reminderKey(command.lead, command.dueAt));
+      rule.noticeMustStillApply(stale, `coordination reminder ${command.lead} before ${command.dueAt} to ${command.department}`);
+      return [
+        {
+          type: 'CoordinationReminderSent',
+          data: {
+            assignmentNo: assignment.assignmentNo,
+            department: command.department,
+            lead: command.lead,
+            dueAt: command.dueAt,
+            channels: command.channels,
+            sentAt: now,
+          },
+        },
+      ];
+    }
+    case 'EscalateCoordination': {
+      const { assignment } = state as StateOf<'assigned'>;
+      const part = assignment.coordinating.find((c) => c.department === command.department);
+      const stale =
+        !part ||
+        assignment.assignmentNo !== command.assignmentNo ||
+        part.contributedAt !== null ||
+        !sameInstant(part.dueAt, command.dueAt) ||
+        part.escalationLevel >= command.level ||
+        new Date(now).getTime() < new Date(part.dueAt).getTime();
+      rule.noticeMustStillApply(stale, `coordination escalation ${command.level} of ${command.dueAt} to ${command.department}`);
+      return [
+        {
+          type: 'CoordinationEscalated',
+          data: {
+            assignmentNo: assignment.assignmentNo,
+            department: command.department,
+            level: command.level,
+            dueAt: command.dueAt,
+            daysOverdue: Math.floor((new Date(now).getTime() - new Date(command.dueAt).getTime()) / 86_400_000),
+            channels: command.channels,
+            escalatedAt: now,
+          },
+        },
+      ];
+    }
+    case 'SendExplanationReminder': {
+      const explanation = (state as StateOf<'assigned' | 'resolved'>).explanation;
+      const stale =
+        !explanation ||
+        explanation.explanationNo !== command.explanationNo ||
+        explanation.answeredAt !== null ||
+        !sameInstant(explanation.dueAt, command.dueAt) ||
+        explanation.remindersSent.includes(reminderKey(command.lead, command.dueAt));
+      rule.noticeMustStillApply(stale, `explanation reminder ${command.lead} before ${command.dueAt}`);
+      const { assignmentNo, explanationNo } = explanation as NonNullable<typeof explanation>;
+      return [
+        {
+          type: 'ExplanationReminderSent',
+          data: {
+            assignmentNo,
+            explanationNo,
+            department: leadDepartment(state) ?? '',
+            lead: command.lead,
+            dueAt: command.dueAt,
+            channels: command.channels,
+            sentAt: now,
           },
         },
       ];
@@ -164,16 +301,32 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     }
     case 'RecordNotificationDelivery': {
       const { assignmentNo, channel, notice, noticeId } = command;
-      const data = { assignmentNo, department: lastDepartment(state), channel, notice, noticeId, deliveredAt: now };
+      const data = { assignmentNo, department: command.department ?? lastDepartment(state), channel, notice, noticeId, deliveredAt: now };
       return [{ type: 'NotificationDelivered', data }];
     }
     case 'RecordNotificationFailure': {
       const { assignmentNo, channel, notice, error } = command;
-      const data = { assignmentNo, department: lastDepartment(state), channel, notice, error, failedAt: now };
+      const data = { assignmentNo, department: command.department ?? lastDepartment(state), channel, notice, error, failedAt: now };
       return [{ type: 'NotificationFailed', data }];
     }
     case 'TransferAssignment': {
       const { assignment } = state as StateOf<'assigned'>;
+      // A coordinating department's part moves as the lead's does.
+      if (assignment.coordinating.some((c) => c.department === command.fromDepartment)) {
+        return [
+          {
+            type: 'CoordinationTransferred',
+            data: {
+              assignmentNo: assignment.assignmentNo,
+              fromDepartment: command.fromDepartment,
+              department: command.toDepartment,
+              reason: command.reason,
+              mergerId: command.mergerId,
+              transferredAt: now,
+            },
+          },
+        ];
+      }
       rule.assignmentMustBeHeldBy(assignment.department, command.fromDepartment);
       return [
         {
@@ -199,14 +352,19 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
 function raise(command: CommandOf<'RaiseRecommendation'>, state: RecommendationState): RecommendationEvent[] {
   rule.recommendationMustBeNew(state, command.recommendationId);
   rule.communeRaisesOnlyForItself(command.actor, command.commune);
+  const { session } = command;
+  if (session) {
+    rule.communeMustHaveTakenPart(session, command.commune);
+    rule.sessionDetailsMustAgree(session, command.workingGroup, command.sessionDate);
+  }
   return [
     {
       type: 'RecommendationRaised',
       data: {
         recommendationId: command.recommendationId,
         commune: command.commune,
-        workingGroup: command.workingGroup,
-        sessionDate: command.sessionDate,
+        workingGroup: session ? session.workingGroup : command.workingGroup,
+        sessionDate: session ? session.date : command.sessionDate,
         title: command.title,
         description: command.description,
         category: command.category,
@@ -214,7 +372,45 @@ function raise(command: CommandOf<'RaiseRecommendation'>, state: RecommendationS
         raisedBy: command.actor.sub,
       },
     },
+    ...(session
+      ? [{ type: 'RaisedInSession' as const, data: { sessionId: session.id, workingGroup: session.workingGroup, sessionDate: session.date } }]
+      : []),
+    ...documents('raise', null, command.attachments, null, command.now),
   ];
+}
+
+/** The files (and letter) an event came with, as the event after it; nothing when there are none. */
+function documents(
+  to: DocumentsAttached['data']['to'],
+  assignmentNo: number | null,
+  attachments: readonly AttachmentRef[],
+  document: DocumentsAttached['data']['document'],
+  now: string,
+): DocumentsAttached[] {
+  if (attachments.length === 0 && document === null) return [];
+  return [{ type: 'DocumentsAttached', data: { to, assignmentNo, attachments: [...attachments], document, attachedAt: now } }];
+}
+
+/** The coordinating departments of a new assignment, each due by its own date or the lead's. */
+function coordinationRequested(
+  lead: string,
+  leadDue: Due,
+  coordinating: readonly CoordinatingInput[],
+  assignmentNo: number,
+  now: string,
+): RecommendationEvent[] {
+  if (coordinating.length === 0) return [];
+  rule.coordinationMustBeWellFormed(
+    lead,
+    coordinating.map((c) => c.department),
+  );
+  const parts = coordinating.map(({ department, due }) => {
+    const own = due ?? leadDue;
+    rule.dueDateMustBeInFuture(own.dueAt, now);
+    rule.coordinationDueByLeadDue(department, own.dueAt, leadDue.dueAt);
+    return { department, dueAt: own.dueAt, dueBasis: own.basis };
+  });
+  return [{ type: 'CoordinationRequested', data: { assignmentNo, coordinating: parts, requestedAt: now } }];
 }
 
 function resolve(command: CommandOf<'ResolveRecommendation'>, state: StateOf<'assigned' | 'accepted'>): RecommendationEvent[] {
@@ -223,6 +419,7 @@ function resolve(command: CommandOf<'ResolveRecommendation'>, state: StateOf<'as
     rule.onlyTheSecretariatAnswersOnTheSpot(command.actor);
     return [
       { type: 'RecommendationResolved', data: { ...base, department: null, assignmentNo: null, dueAt: null, onTime: true } },
+      ...documents('resolution', null, command.attachments, command.document, command.now),
     ];
   }
   const { assignment } = state;
@@ -239,6 +436,7 @@ function resolve(command: CommandOf<'ResolveRecommendation'>, state: StateOf<'as
         onTime,
       },
     },
+    ...documents('resolution', assignment.assignmentNo, command.attachments, command.document, command.now),
   ];
 }
 
@@ -250,7 +448,7 @@ function assignedBy(command: RecommendationCommand, state: RecommendationState):
 
 /** The department of the current or latest assignment: the one a notice went to. */
 function lastDepartment(state: Exclude<RecommendationState, { status: 'none' }>): string {
-  return (state.status === 'assigned' ? state.assignment : state.lastAssignment)?.department ?? '';
+  return leadDepartment(state) ?? '';
 }
 
 function sameInstant(a: string, b: string): boolean {

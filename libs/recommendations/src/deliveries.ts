@@ -1,4 +1,11 @@
-import type { DeadlineEscalated, RecommendationEvent, ReminderSent } from './events';
+import type {
+  CoordinationEscalated,
+  CoordinationReminderSent,
+  DeadlineEscalated,
+  ExplanationReminderSent,
+  RecommendationEvent,
+  ReminderSent,
+} from './events';
 
 /**
  * Deliveries of notices. Each channel a notice (ReminderSent, DeadlineEscalated) names must end
@@ -9,7 +16,20 @@ import type { DeadlineEscalated, RecommendationEvent, ReminderSent } from './eve
 /** Notices stored before this schema version owe no outcome: none was recorded then. */
 export const DELIVERY_OUTCOMES_SINCE = 3;
 
-export type NoticeEvent = ReminderSent | DeadlineEscalated;
+export type NoticeEvent =
+  | ReminderSent
+  | DeadlineEscalated
+  | CoordinationReminderSent
+  | CoordinationEscalated
+  | ExplanationReminderSent;
+
+const NOTICE_TYPES: ReadonlySet<string> = new Set<NoticeEvent['type']>([
+  'ReminderSent',
+  'DeadlineEscalated',
+  'CoordinationReminderSent',
+  'CoordinationEscalated',
+  'ExplanationReminderSent',
+]);
 
 /** A stored event with what links notices and outcomes: its id, and the metadata the log keeps with it. */
 export interface LoggedEvent<E extends RecommendationEvent = RecommendationEvent> {
@@ -20,7 +40,7 @@ export interface LoggedEvent<E extends RecommendationEvent = RecommendationEvent
 }
 
 export function isNotice(event: RecommendationEvent): event is NoticeEvent {
-  return event.type === 'ReminderSent' || event.type === 'DeadlineEscalated';
+  return NOTICE_TYPES.has(event.type);
 }
 
 /** The channels of a notice that each owe one outcome; none for any other event. */

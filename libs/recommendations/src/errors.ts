@@ -28,4 +28,12 @@ export const ErrorCodes = {
   departmentRequired: 'RECOMMENDATION.DEPARTMENT_REQUIRED',
   staleNotice: 'RECOMMENDATION.STALE_NOTICE',
   notHeldByDepartment: 'RECOMMENDATION.NOT_HELD_BY_DEPARTMENT',
+  invalidCoordination: 'RECOMMENDATION.INVALID_COORDINATION',
+  coordinationDueAfterLead: 'RECOMMENDATION.COORDINATION_DUE_AFTER_LEAD',
+  notCoordinating: 'RECOMMENDATION.NOT_COORDINATING',
+  notOverdue: 'RECOMMENDATION.NOT_OVERDUE',
+  explanationPending: 'RECOMMENDATION.EXPLANATION_PENDING',
+  noExplanationRequested: 'RECOMMENDATION.NO_EXPLANATION_REQUESTED',
+  communeNotInSession: 'SESSION.COMMUNE_NOT_PRESENT',
+  sessionMismatch: 'SESSION.MISMATCH',
 } as const;

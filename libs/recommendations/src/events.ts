@@ -156,6 +156,121 @@ export interface AssignmentTransferred {
   };
 }
 
+/** A stored file an event cites: its content hash is part of the tamper-evident history. */
+export interface AttachmentRef {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** The official letter (công văn) that answers an item. */
+export interface OfficialDocument {
+  number: string;
+  /** Its date, YYYY-MM-DD. */
+  date: string;
+}
+
+/** The item was raised at a recorded working session (appended right after RecommendationRaised). */
+export interface RaisedInSession {
+  type: 'RaisedInSession';
+  data: { sessionId: string; workingGroup: number; sessionDate: string };
+}
+
+/** Files (and, for a resolution, the official letter) that came with the event just before it. */
+export interface DocumentsAttached {
+  type: 'DocumentsAttached';
+  data: {
+    to: 'raise' | 'progress' | 'resolution';
+    assignmentNo: number | null;
+    attachments: AttachmentRef[];
+    document: OfficialDocument | null;
+    attachedAt: string;
+  };
+}
+
+/** Coordinating departments (phối hợp) named for an assignment, each with its own due date. */
+export interface CoordinationRequested {
+  type: 'CoordinationRequested';
+  data: {
+    assignmentNo: number;
+    coordinating: Array<{ department: string; dueAt: string; dueBasis: DueDateBasis }>;
+    requestedAt: string;
+  };
+}
+
+export interface ContributionMade {
+  type: 'ContributionMade';
+  data: { assignmentNo: number; department: string; note: string; attachments: AttachmentRef[]; contributedAt: string };
+}
+
+/** The standing committee requires the lead department to explain in writing, by a date, why the item is overdue. */
+export interface ExplanationRequested {
+  type: 'ExplanationRequested';
+  data: {
+    explanationNo: number;
+    assignmentNo: number;
+    department: string;
+    reason: string;
+    dueAt: string;
+    dueBasis: DueDateBasis;
+    requestedAt: string;
+    requestedBy: string;
+  };
+}
+
+export interface ExplanationGiven {
+  type: 'ExplanationGiven';
+  data: {
+    explanationNo: number;
+    department: string;
+    text: string;
+    attachments: AttachmentRef[];
+    answeredAt: string;
+    /** Whether it came by its due date. */
+    onTime: boolean;
+  };
+}
+
+/** A coordinating department's part moved to another department (a merger). */
+export interface CoordinationTransferred {
+  type: 'CoordinationTransferred';
+  data: { assignmentNo: number; fromDepartment: string; department: string; reason: string; mergerId: string; transferredAt: string };
+}
+
+export interface CoordinationReminderSent {
+  type: 'CoordinationReminderSent';
+  data: { assignmentNo: number; department: string; lead: string; dueAt: string; channels: string[]; sentAt: string };
+}
+
+export interface CoordinationEscalated {
+  type: 'CoordinationEscalated';
+  data: {
+    assignmentNo: number;
+    department: string;
+    level: number;
+    dueAt: string;
+    daysOverdue: number;
+    channels: string[];
+    escalatedAt: string;
+  };
+}
+
+export interface ExplanationReminderSent {
+  type: 'ExplanationReminderSent';
+  data: {
+    /** The assignment the explanation was requested on (deliveries are recorded against it). */
+    assignmentNo: number;
+    explanationNo: number;
+    department: string;
+    lead: string;
+    dueAt: string;
+    channels: string[];
+    sentAt: string;
+  };
+}
+
 export type RecommendationEvent =
   | RecommendationRaised
   | RecommendationAccepted
@@ -172,7 +287,17 @@ export type RecommendationEvent =
   | DeadlineEscalated
   | NotificationDelivered
   | NotificationFailed
-  | AssignmentTransferred;
+  | AssignmentTransferred
+  | RaisedInSession
+  | DocumentsAttached
+  | CoordinationRequested
+  | ContributionMade
+  | ExplanationRequested
+  | ExplanationGiven
+  | CoordinationTransferred
+  | CoordinationReminderSent
+  | CoordinationEscalated
+  | ExplanationReminderSent;
 
 export type RecommendationEventType = RecommendationEvent['type'];
 

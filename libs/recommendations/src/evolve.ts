@@ -1,5 +1,6 @@
 import type { RecommendationEvent } from './events';
-import type { Assignment, RecommendationState, Raised } from './state';
+import type { AttachmentRef } from './events';
+import type { Assignment, CitedAttachment, Coordination, RecommendationState, Raised } from './state';
 
 /** Folds one event into the state. Never throws: what was stored happened. */
 export function evolve(state: RecommendationState, event: RecommendationEvent): RecommendationState {
@@ -16,7 +17,10 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
       category: d.category,
       raisedAt: d.raisedAt,
       raisedBy: d.raisedBy,
+      sessionId: null,
       departmentsHeld: [],
+      attachments: [],
+      explanation: null,
       assignmentCount: 0,
       lastAssignment: null,
     };
@@ -44,6 +48,7 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
         progress: [],
         remindersSent: [],
         escalationLevel: 0,
+        coordinating: [],
       };
       return {
         ...raised,
@@ -94,6 +99,7 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
           resolvedBy: d.resolvedBy,
           onTime: d.onTime,
           department: d.department,
+          document: null,
         },
       };
     }
@@ -109,9 +115,105 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
       return state;
     case 'AssignmentTransferred': {
       const to = event.data.department;
-      const moved = withAssignment(state, (a) => ({ ...a, department: to }));
-      if (moved.status === 'none' || moved.departmentsHeld.includes(to)) return moved;
-      return { ...moved, departmentsHeld: [...moved.departmentsHeld, to] };
+      // A lead that moves to one of the coordinating departments takes that part over.
+      return holding(
+        withAssignment(state, (a) => ({ ...a, department: to, coordinating: a.coordinating.filter((c) => c.department !== to) })),
+        [to],
+      );
+    }
+    case 'RaisedInSession':
+      return { ...state, sessionId: event.data.sessionId, workingGroup: event.data.workingGroup, sessionDate: event.data.sessionDate };
+    case 'DocumentsAttached': {
+      const d = event.data;
+      const cited = citing(state, d.attachments, d.to, d.attachedAt);
+      if (d.to !== 'resolution' || cited.status !== 'resolved' || d.document === null) return cited;
+      return { ...cited, resolution: { ...cited.resolution, document: d.document } };
+    }
+    case 'CoordinationRequested': {
+      const d = event.data;
+      const coordinating: Coordination[] = d.coordinating.map((c) => ({
+        department: c.department,
+        dueAt: c.dueAt,
+        dueBasis: c.dueBasis,
+        contributedAt: null,
+        contributions: [],
+        remindersSent: [],
+        escalationLevel: 0,
+      }));
+      return holding(
+        withAssignment(state, (a) => (a.assignmentNo === d.assignmentNo ? { ...a, coordinating } : a)),
+        coordinating.map((c) => c.department),
+      );
+    }
+    case 'ContributionMade': {
+      const d = event.data;
+      const contributed = withCoordination(state, d.department, (c) => ({
+        ...c,
+        contributedAt: c.contributedAt ?? d.contributedAt,
+        contributions: [...c.contributions, { note: d.note, attachments: d.attachments, contributedAt: d.contributedAt }],
+      }));
+      return citing(contributed, d.attachments, 'contribution', d.contributedAt);
+    }
+    case 'CoordinationTransferred': {
+      const d = event.data;
+      // Into a department already on the assignment (the lead, or coordinating too), the part merges with its own.
+      const joined = withAssignment(state, (a) =>
+        a.department === d.department || a.coordinating.some((c) => c.department === d.department)
+          ? { ...a, coordinating: a.coordinating.filter((c) => c.department !== d.fromDepartment) }
+          : a,
+      );
+      return holding(
+        withCoordination(joined, d.fromDepartment, (c) => ({ ...c, department: d.department })),
+        [d.department],
+      );
+    }
+    case 'CoordinationReminderSent': {
+      const d = event.data;
+      return withCoordination(state, d.department, (c) => ({
+        ...c,
+        remindersSent: [...c.remindersSent, reminderKey(d.lead, d.dueAt)],
+      }));
+    }
+    case 'CoordinationEscalated': {
+      const d = event.data;
+      return withCoordination(state, d.department, (c) => ({ ...c, escalationLevel: Math.max(c.escalationLevel, d.level) }));
+    }
+    case 'ExplanationRequested': {
+      const d = event.data;
+      return {
+        ...state,
+        explanation: {
+          explanationNo: d.explanationNo,
+          assignmentNo: d.assignmentNo,
+          department: d.department,
+          reason: d.reason,
+          dueAt: d.dueAt,
+          dueBasis: d.dueBasis,
+          requestedAt: d.requestedAt,
+          requestedBy: d.requestedBy,
+          text: null,
+          attachments: [],
+          answeredAt: null,
+          onTime: null,
+          remindersSent: [],
+        },
+      };
+    }
+    case 'ExplanationGiven': {
+      const d = event.data;
+      const current = state.explanation;
+      if (!current || current.explanationNo !== d.explanationNo) return state;
+      const answered = {
+        ...state,
+        explanation: { ...current, text: d.text, attachments: d.attachments, answeredAt: d.answeredAt, onTime: d.onTime },
+      };
+      return citing(answered, d.attachments, 'explanation', d.answeredAt);
+    }
+    case 'ExplanationReminderSent': {
+      const d = event.data;
+      const current = state.explanation;
+      if (!current || current.explanationNo !== d.explanationNo) return state;
+      return { ...state, explanation: { ...current, remindersSent: [...current.remindersSent, reminderKey(d.lead, d.dueAt)] } };
     }
     default: {
       const unhandled: never = event;
@@ -144,7 +246,10 @@ function raisedPart(state: Exclude<RecommendationState, { status: 'none' }>): Ra
     category,
     raisedAt,
     raisedBy,
+    sessionId,
     departmentsHeld,
+    attachments,
+    explanation,
     assignmentCount,
   } = state;
   const lastAssignment = state.status === 'assigned' ? state.assignment : state.lastAssignment;
@@ -158,10 +263,37 @@ function raisedPart(state: Exclude<RecommendationState, { status: 'none' }>): Ra
     category,
     raisedAt,
     raisedBy,
+    sessionId,
     departmentsHeld,
+    attachments,
+    explanation,
     assignmentCount,
     lastAssignment,
   };
+}
+
+/** The state with `departments` added to those that held the item (its read scope). */
+function holding(state: RecommendationState, departments: readonly string[]): RecommendationState {
+  if (state.status === 'none') return state;
+  const added = departments.filter((d) => !state.departmentsHeld.includes(d));
+  return added.length === 0 ? state : { ...state, departmentsHeld: [...state.departmentsHeld, ...added] };
+}
+
+function citing(state: RecommendationState, files: readonly AttachmentRef[], cause: string, at: string): RecommendationState {
+  if (state.status === 'none' || files.length === 0) return state;
+  const cited: CitedAttachment[] = files.map((f) => ({ ...f, with: cause, citedAt: at }));
+  return { ...state, attachments: [...state.attachments, ...cited] };
+}
+
+function withCoordination(
+  state: RecommendationState,
+  department: string,
+  change: (c: Coordination) => Coordination,
+): RecommendationState {
+  return withAssignment(state, (a) => ({
+    ...a,
+    coordinating: a.coordinating.map((c) => (c.department === department ? change(c) : c)),
+  }));
 }
 
 function withAssignment(state: RecommendationState, change: (a: Assignment) => Assignment): RecommendationState {

@@ -10,3 +10,4 @@ export { evolve, fold, reminderKey } from './evolve';
 export * from './view';
 export * from './upcasters';
 export * from './deliveries';
+export * from './working-session';

@@ -1,8 +1,8 @@
 import type { Actor, Role } from './actor';
-import type { RecommendationCommand, RecommendationCommandType } from './commands';
+import { MAX_COORDINATING, type RecommendationCommand, type RecommendationCommandType, type SessionRef } from './commands';
 import { DomainError, ErrorCodes } from './errors';
 import { readScopeOf, scopeAdmits } from './read-scope';
-import type { Raised, RecommendationState, RecommendationStatus } from './state';
+import type { Coordination, Explanation, Raised, RecommendationState, RecommendationStatus } from './state';
 
 /** Who may issue each command at all (API.md's "who" column). */
 export const ALLOWED_ROLES = {
@@ -22,6 +22,12 @@ export const ALLOWED_ROLES = {
   RecordNotificationDelivery: ['system'],
   RecordNotificationFailure: ['system'],
   TransferAssignment: ['system'],
+  MakeContribution: ['department'],
+  RequestExplanation: ['committee'],
+  GiveExplanation: ['department'],
+  SendCoordinationReminder: ['system'],
+  EscalateCoordination: ['system'],
+  SendExplanationReminder: ['system'],
 } as const satisfies Record<RecommendationCommandType, readonly Role[]>;
 
 /** Commands only the service itself issues (reminders, escalations, delivery outcomes): no route, no import. */
@@ -56,6 +62,13 @@ export const ALLOWED_FROM: Record<RecommendationCommandType, readonly Recommenda
   RecordNotificationDelivery: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
   RecordNotificationFailure: ['assigned', 'accepted', 'resolved', 'declined', 'raised'],
   TransferAssignment: ['assigned'],
+  MakeContribution: ['assigned'],
+  RequestExplanation: ['assigned'],
+  // An explanation is owed even once the item is resolved late.
+  GiveExplanation: ['assigned', 'resolved'],
+  SendCoordinationReminder: ['assigned'],
+  EscalateCoordination: ['assigned'],
+  SendExplanationReminder: ['assigned', 'resolved'],
 };
 
 export function roleMayIssueCommand(command: RecommendationCommand): void {
@@ -172,5 +185,89 @@ function describe(type: RecommendationCommandType): string {
 export function assignmentMustBeHeldBy(current: string, from: string): void {
   if (current !== from) {
     throw new DomainError(ErrorCodes.notHeldByDepartment, 'conflict', `the assignment is with ${current}, not ${from}`);
+  }
+}
+
+/** Coordinating departments are distinct, none is the lead, and there are at most {@link MAX_COORDINATING}. */
+export function coordinationMustBeWellFormed(lead: string, coordinating: readonly string[]): void {
+  const problem =
+    coordinating.length > MAX_COORDINATING
+      ? `at most ${MAX_COORDINATING} coordinating departments`
+      : coordinating.includes(lead)
+        ? `the lead department ${lead} cannot also coordinate`
+        : new Set(coordinating).size !== coordinating.length
+          ? 'each coordinating department may be named once'
+          : null;
+  if (problem) throw new DomainError(ErrorCodes.invalidCoordination, 'invalid', problem);
+}
+
+/** A coordinating department's part feeds the lead's answer: it is due no later than the lead's. */
+export function coordinationDueByLeadDue(department: string, dueAt: string, leadDueAt: string): void {
+  if (new Date(dueAt).getTime() > new Date(leadDueAt).getTime()) {
+    throw new DomainError(
+      ErrorCodes.coordinationDueAfterLead,
+      'invalid',
+      `${department}'s due date ${dueAt} is after the lead department's ${leadDueAt}`,
+    );
+  }
+}
+
+/** Only a department coordinating the current assignment contributes. */
+export function callerMustCoordinate(coordinating: readonly Coordination[], actor: Actor): Coordination {
+  const part = coordinating.find((c) => c.department === actor.department);
+  if (!part) {
+    throw new DomainError(ErrorCodes.notCoordinating, 'forbidden', 'your department does not coordinate this assignment');
+  }
+  return part;
+}
+
+/** The committee requires an explanation only of an overdue item. */
+export function explanationOnlyWhenOverdue(overdue: boolean): void {
+  if (!overdue) throw new DomainError(ErrorCodes.notOverdue, 'conflict', 'an explanation may be required only while the item is overdue');
+}
+
+/** One explanation at a time: a new request waits for the answer to the last. */
+export function noExplanationPending(explanation: Explanation | null): void {
+  if (explanation && explanation.answeredAt === null) {
+    throw new DomainError(
+      ErrorCodes.explanationPending,
+      'conflict',
+      `an explanation requested at ${explanation.requestedAt} is still awaited`,
+    );
+  }
+}
+
+export function explanationMustBeAwaited(explanation: Explanation | null): asserts explanation is Explanation {
+  if (!explanation || explanation.answeredAt !== null) {
+    throw new DomainError(ErrorCodes.noExplanationRequested, 'conflict', 'no explanation is awaited for this item');
+  }
+}
+
+/** Only the lead department (the current one, or the one that resolved) explains. */
+export function onlyTheLeadExplains(lead: string | null, actor: Actor): void {
+  if (actor.department === undefined || actor.department !== lead) {
+    throw new DomainError(ErrorCodes.notAssignedToCaller, 'forbidden', 'only the lead department explains');
+  }
+}
+
+/** A recommendation raised at a session comes from one of the communes that took part in it. */
+export function communeMustHaveTakenPart(session: SessionRef, commune: string): void {
+  if (!session.communes.includes(commune)) {
+    throw new DomainError(
+      ErrorCodes.communeNotInSession,
+      'invalid',
+      `${commune} did not take part in the session of working group ${session.workingGroup} on ${session.date}`,
+    );
+  }
+}
+
+/** Working group and date come from the session: given as well, they must agree with it. */
+export function sessionDetailsMustAgree(session: SessionRef, workingGroup: number | null, sessionDate: string | null): void {
+  if ((workingGroup !== null && workingGroup !== session.workingGroup) || (sessionDate !== null && sessionDate !== session.date)) {
+    throw new DomainError(
+      ErrorCodes.sessionMismatch,
+      'invalid',
+      `the session is working group ${session.workingGroup}'s of ${session.date}; workingGroup and sessionDate may be left out`,
+    );
   }
 }

@@ -1,10 +1,47 @@
-import type { DueDateBasis } from './events';
+import type { AttachmentRef, DueDateBasis, OfficialDocument } from './events';
 
 export interface Extension {
   previousDueAt: string;
   dueAt: string;
   reason: string;
   extendedAt: string;
+}
+
+/** A coordinating department's part in an assignment. */
+export interface Coordination {
+  department: string;
+  dueAt: string;
+  dueBasis: DueDateBasis;
+  /** The first contribution's time; null while none came. */
+  contributedAt: string | null;
+  contributions: Array<{ note: string; attachments: AttachmentRef[]; contributedAt: string }>;
+  remindersSent: string[];
+  escalationLevel: number;
+}
+
+/** A written explanation the committee required (yêu cầu giải trình). */
+export interface Explanation {
+  explanationNo: number;
+  assignmentNo: number;
+  department: string;
+  reason: string;
+  dueAt: string;
+  dueBasis: DueDateBasis;
+  requestedAt: string;
+  requestedBy: string;
+  text: string | null;
+  attachments: AttachmentRef[];
+  answeredAt: string | null;
+  onTime: boolean | null;
+  remindersSent: string[];
+}
+
+/** A file cited by the item's record, with where it was cited. */
+export interface CitedAttachment extends AttachmentRef {
+  /** What it came with: raise, progress, resolution, contribution or explanation. */
+  with: string;
+  /** When the event citing it happened. */
+  citedAt: string;
 }
 
 export interface Assignment {
@@ -20,6 +57,7 @@ export interface Assignment {
   progress: Array<{ note: string; reportedAt: string }>;
   remindersSent: string[];
   escalationLevel: number;
+  coordinating: Coordination[];
 }
 
 export interface Resolution {
@@ -29,6 +67,8 @@ export interface Resolution {
   onTime: boolean;
   /** The department that resolved it; null when answered on the spot. */
   department: string | null;
+  /** The official letter that answered, when given. */
+  document: OfficialDocument | null;
 }
 
 /** What every raised recommendation has, whatever its status. */
@@ -42,8 +82,14 @@ export interface Raised {
   category: string;
   raisedAt: string;
   raisedBy: string;
-  /** Every department that was ever assigned the item: its read scope. */
+  /** The recorded working session it was raised at, if any. */
+  sessionId: string | null;
+  /** Every department that was ever assigned the item, as lead or coordinating: its read scope. */
   departmentsHeld: string[];
+  /** Every file the item's record cites; who may read the item may download them. */
+  attachments: CitedAttachment[];
+  /** The latest explanation requested, answered or not. */
+  explanation: Explanation | null;
   /** Assignments made so far; the next one gets this number + 1. */
   assignmentCount: number;
   /** The latest assignment, kept after return or resolution for context. */
@@ -63,6 +109,12 @@ export type RecommendationStatus = Exclude<RecommendationState['status'], 'none'
 export type StateOf<S extends RecommendationStatus> = Extract<RecommendationState, { status: S }>;
 
 export const initialState: RecommendationState = { status: 'none' };
+
+/** The current assignment's lead department, or that of the latest one (after resolution). */
+export function leadDepartment(state: RecommendationState): string | null {
+  if (state.status === 'none') return null;
+  return (state.status === 'assigned' ? state.assignment : state.lastAssignment)?.department ?? null;
+}
 
 /** An item is overdue when it is assigned and now is past its due date; nothing stores this. */
 export function overdueness(state: RecommendationState, now: Date): { overdue: boolean; daysOverdue: number } {

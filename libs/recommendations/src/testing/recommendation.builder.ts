@@ -21,6 +21,8 @@ export const NOW = '2025-08-06T02:00:00.000Z';
 export const DUE_AT = '2025-09-30T10:00:00.000Z';
 /** Where extensions and reopenings move the due date by default: later than DUE_AT. */
 export const LATER_DUE_AT = '2025-10-31T10:00:00.000Z';
+/** A coordinating department's part: due a fortnight before the lead's answer. */
+export const COORDINATION_DUE_AT = '2025-09-16T10:00:00.000Z';
 export const RECOMMENDATION_ID = 'rec-tam-thanh-headquarters';
 
 export function plus(iso: string, ms: number): string {
@@ -233,6 +235,63 @@ export class RecommendationBuilder {
     });
   }
 
+  /** Coordinating departments of the current assignment, each due at COORDINATION_DUE_AT unless given. */
+  coordinatedBy(codes: string[], options: { dueAt?: string; at?: string } = {}): this {
+    const { assignmentNo } = this.assignment('coordinatedBy');
+    const dueAt = options.dueAt ?? COORDINATION_DUE_AT;
+    return this.push({
+      type: 'CoordinationRequested',
+      data: {
+        assignmentNo,
+        coordinating: codes.map((department) => ({ department, dueAt, dueBasis: { method: 'explicit' } })),
+        requestedAt: this.tick(options.at),
+      },
+    });
+  }
+
+  contributed(code: string, options: { note?: string; at?: string } = {}): this {
+    const { assignmentNo } = this.assignment('contributed');
+    const note = options.note ?? 'Our part is done';
+    return this.push({
+      type: 'ContributionMade',
+      data: { assignmentNo, department: code, note, attachments: [], contributedAt: this.tick(options.at) },
+    });
+  }
+
+  /** By the committee, after the due date unless `at` says otherwise; due at `dueAt` (default a week later). */
+  explanationRequested(options: { dueAt?: string; at?: string; explanationNo?: number } = {}): this {
+    const { assignmentNo, department, dueAt } = this.assignment('explanationRequested');
+    const requestedAt = this.tick(options.at ?? (new Date(this.clock) > new Date(dueAt) ? this.clock : plus(dueAt, DAY)));
+    return this.push({
+      type: 'ExplanationRequested',
+      data: {
+        explanationNo: options.explanationNo ?? 1,
+        assignmentNo,
+        department,
+        reason: 'Overdue by more than a week',
+        dueAt: options.dueAt ?? plus(requestedAt, 7 * DAY),
+        dueBasis: { method: 'explicit' },
+        requestedAt,
+        requestedBy: committee().sub,
+      },
+    });
+  }
+
+  explained(code: string, options: { at?: string; explanationNo?: number; onTime?: boolean } = {}): this {
+    this.started();
+    return this.push({
+      type: 'ExplanationGiven',
+      data: {
+        explanationNo: options.explanationNo ?? 1,
+        department: code,
+        text: 'The land survey was delayed by the floods',
+        attachments: [],
+        answeredAt: this.tick(options.at),
+        onTime: options.onTime ?? true,
+      },
+    });
+  }
+
   /** One channel of the notice stored with id `noticeId` reached the department of the current assignment. */
   delivered(noticeId: string, options: { channel?: string; notice?: string; at?: string } = {}): this {
     const { assignmentNo, department } = this.assignment('delivered');
@@ -326,6 +385,12 @@ const DEFAULT_ACTOR: Record<RecommendationCommandType, () => Actor> = {
   RecordNotificationDelivery: system,
   RecordNotificationFailure: system,
   TransferAssignment: system,
+  MakeContribution: () => department('finance'),
+  RequestExplanation: committee,
+  GiveExplanation: () => department('home-affairs'),
+  SendCoordinationReminder: system,
+  EscalateCoordination: system,
+  SendExplanationReminder: system,
 };
 
 /** Valid payloads against the builder's defaults (assignment 1, due at DUE_AT). */
@@ -337,17 +402,24 @@ const DEFAULT_PAYLOAD: { [T in RecommendationCommandType]: Payload<T> } = {
     category: 'headquarters',
     workingGroup: 1,
     sessionDate: '2025-08-04',
+    session: null,
+    attachments: [],
   },
   AcceptRecommendation: { note: null },
   DeclineRecommendation: { reason: 'Already covered by the provincial staffing plan' },
-  AssignRecommendation: { department: 'home-affairs', due: explicitDue(DUE_AT), instructions: null },
+  AssignRecommendation: { department: 'home-affairs', due: explicitDue(DUE_AT), instructions: null, coordinating: [] },
   AcknowledgeAssignment: {},
-  ReportProgress: { note: 'Site survey for the new headquarters done' },
+  ReportProgress: { note: 'Site survey for the new headquarters done', attachments: [] },
   RequestExtension: { requestedDueAt: LATER_DUE_AT, reason: 'Waiting for the land survey' },
   ExtendDeadline: { due: explicitDue(LATER_DUE_AT), reason: 'Land survey pending' },
   ReturnAssignment: { reason: 'Outside our competence' },
-  ResolveRecommendation: { resolution: 'Headquarters included in the 2026 investment plan' },
-  ReopenRecommendation: { reason: 'The response gives no construction date', due: explicitDue(LATER_DUE_AT), department: null },
+  ResolveRecommendation: { resolution: 'Headquarters included in the 2026 investment plan', attachments: [], document: null },
+  ReopenRecommendation: {
+    reason: 'The response gives no construction date',
+    due: explicitDue(LATER_DUE_AT),
+    department: null,
+    coordinating: [],
+  },
   SendReminder: { assignmentNo: 1, lead: '3d', dueAt: DUE_AT, channels: ['webhook'] },
   EscalateDeadline: { assignmentNo: 1, level: 1, dueAt: DUE_AT, channels: ['webhook'] },
   RecordNotificationDelivery: {
@@ -363,6 +435,12 @@ const DEFAULT_PAYLOAD: { [T in RecommendationCommandType]: Payload<T> } = {
     reason: 'Sở Nội vụ merged into Sở Tư pháp',
     mergerId: 'merge-home-affairs-into-justice',
   },
+  MakeContribution: { note: 'Land records for the headquarters site attached', attachments: [] },
+  RequestExplanation: { reason: 'Overdue by more than a week', due: explicitDue(LATER_DUE_AT) },
+  GiveExplanation: { text: 'The land survey was delayed by the floods', attachments: [] },
+  SendCoordinationReminder: { assignmentNo: 1, department: 'finance', lead: '3d', dueAt: COORDINATION_DUE_AT, channels: ['webhook'] },
+  EscalateCoordination: { assignmentNo: 1, department: 'finance', level: 1, dueAt: COORDINATION_DUE_AT, channels: ['webhook'] },
+  SendExplanationReminder: { explanationNo: 1, lead: '1d', dueAt: LATER_DUE_AT, channels: ['webhook'] },
 };
 
 /** A command of `type` for RECOMMENDATION_ID at NOW by an allowed actor; `fields` override any part. */
