@@ -7,8 +7,8 @@
 const TESTS = '(\\.(spec|int-spec|e2e-spec|rel-spec)\\.ts$|/testing/|^test/|^bench/)';
 const DOMAIN = '^libs/(recommendations|accounts)/src/';
 const APPLICATION = '^libs/application/src/';
-/** Adapters and shared infrastructure: the event store and its adapters, read models, reminders, audit, common. */
-const ADAPTERS = '^libs/(event-store|read-models|reminders|audit|common|identity)/src/';
+/** Adapters and shared infrastructure: the event store and its adapters, read models, reminders, audit, attachments, common. */
+const ADAPTERS = '^libs/(event-store|read-models|reminders|audit|attachments|common|identity)/src/';
 const RUNTIME = '^libs/runtime/src/';
 
 module.exports = {
@@ -44,7 +44,7 @@ module.exports = {
         path: [
           '^apps/',
           RUNTIME,
-          '^libs/(read-models|reminders|audit)/',
+          '^libs/(read-models|reminders|audit|attachments)/',
           '^libs/event-store/src/adapters/',
           'node_modules/(express|@nestjs/(platform-express|swagger|core|cqrs|bullmq)|class-validator|class-transformer|bullmq|ioredis|better-sqlite3|@eventstore)/',
         ],

@@ -1273,6 +1273,8 @@ describe('GET /recommendations/:id', () => {
       resolvedBy: `${DEPARTMENT}-officer`,
       onTime: false,
       department: DEPARTMENT,
+      // Extension (second wave): the official letter that answered; none was given here.
+      document: null,
     });
     expect(instant(res.body.resolution.resolvedAt)).toBe(instant('2026-05-03T09:00:00+07:00'));
   });

@@ -71,6 +71,21 @@ describe('seed-demo', () => {
         .body;
       const reported = Object.fromEntries(overdue.groups.map((g: { key: string; count: number }) => [g.key, g.count]));
       expect(reported).toEqual(overdueByDepartment);
+
+      // The seed articles' sessions of 4 August 2025, one per working group, hold every demo item.
+      const sessions = (await t.http().get('/sessions').set('Authorization', committee).expect(200)).body.items as Array<{
+        workingGroup: number;
+        date: string;
+        counts: { raised: number };
+      }>;
+      expect(sessions.map((s) => s.workingGroup).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 7, 9]);
+      expect(sessions.every((s) => s.date === '2025-08-04')).toBe(true);
+      expect(sessions.reduce((n, s) => n + s.counts.raised, 0)).toBe(states.length);
+      // Coordinating departments and explanation requests are part of the demo too.
+      const events = [...streams.values()].flat();
+      expect(events.some((e) => e.type === 'CoordinationRequested')).toBe(true);
+      expect(events.some((e) => e.type === 'ContributionMade')).toBe(true);
+      expect(events.some((e) => e.type === 'ExplanationRequested')).toBe(true);
     } finally {
       await t.close();
     }

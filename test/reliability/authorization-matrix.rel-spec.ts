@@ -43,18 +43,22 @@ import {
  * and RS256 through a JWKS.
  */
 
-type ItemState = 'raised' | 'accepted' | 'assigned' | 'resolved';
+type ItemState = 'raised' | 'accepted' | 'assigned' | 'resolved' | 'explanation-requested';
+/** What a row is tried on: an item in a given state, or a working session. */
+type Subject = ItemState | 'session';
 type ScopeName = 'in' | 'out';
 
 interface Scope {
   commune: string;
   held: string;
   current: string;
+  /** Coordinates the current assignment (its part due with the lead's). */
+  coordinating: string;
 }
 
 const SCOPES: Record<ScopeName, Scope> = {
-  in: { commune: COMMUNE, held: 'construction', current: DEPARTMENT },
-  out: { commune: 'na-sam', held: 'justice', current: 'health' },
+  in: { commune: COMMUNE, held: 'construction', current: DEPARTMENT, coordinating: 'industry-trade' },
+  out: { commune: 'na-sam', held: 'justice', current: 'health', coordinating: 'education-training' },
 };
 
 interface Ctx {
@@ -65,12 +69,12 @@ interface Ctx {
 interface RouteImpl {
   /** The route answers differently for the in-scope and the out-of-scope item (or commune). */
   scoped: boolean;
-  /** The item the row needs, and whether each cell needs a fresh one (a command may change it). */
-  item: ItemState | null;
+  /** The item (or session) the row needs, and whether each cell needs a fresh one (a command may change it). */
+  item: Subject | null;
   fresh: boolean;
   /** A command: a refusal must leave the store as it was. */
   command: boolean;
-  send: (t: TestApp, token: string | null, ctx: Ctx) => Test;
+  send: (t: TestApp, token: string | null, ctx: Ctx) => PromiseLike<Response>;
   /** Where the row's cells have `+`/`-`: whether the answer shows the item (by default, in `items`). */
   shows?: (body: unknown, ctx: Ctx) => boolean;
 }
@@ -96,6 +100,22 @@ function commandRoute(action: Action, from: ItemState): RouteImpl {
       const body = VALID_BODY[action];
       return body === undefined ? req : req.send(body);
     },
+  };
+}
+
+/** A command of the second wave on an item in state `from`, with its JSON body. */
+function postRoute(
+  action: string,
+  from: ItemState,
+  body: object,
+  send: (t: TestApp, req: () => Test) => PromiseLike<Response> = (_t, req) => req(),
+): RouteImpl {
+  return {
+    scoped: true,
+    item: from,
+    fresh: true,
+    command: true,
+    send: (t, token, { id }) => send(t, () => auth(t.http().post(`/recommendations/${id}/${action}`), token).send(body)),
   };
 }
 
@@ -141,6 +161,27 @@ const OTHER_CURSOR = Buffer.from(JSON.stringify({ v: 8_000_000_000_000, id: 'fff
   'base64url',
 );
 let listMinPosition = 0n;
+/** Two weeks after {@link PAST_DUE}: the date an explanation is required by. */
+const EXPLAIN_BY = new Date(new Date(PAST_DUE).getTime() + 14 * 86_400_000).toISOString();
+
+/**
+ * Runs `fn` with the app's clock at {@link PAST_DUE} (the items are then overdue), and puts the
+ * clock back after. Explanations are requested, and given, only then.
+ */
+async function whileOverdue<T>(t: TestApp, fn: () => PromiseLike<T>): Promise<T> {
+  const was = t.clock.now();
+  t.clock.set(PAST_DUE);
+  try {
+    return await fn();
+  } finally {
+    t.clock.set(was);
+  }
+}
+
+/** A one-page PDF as small as a PDF gets: enough for the type to be found from the bytes. */
+const TINY_PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+const sessionsShows = (body: unknown, { id }: Ctx) =>
+  ((body as { items?: Array<{ id: string }> }).items ?? []).some((session) => session.id === id);
 
 const ROUTES: Record<string, RouteImpl> = {
   raise: {
@@ -221,9 +262,57 @@ const ROUTES: Record<string, RouteImpl> = {
       auth(t.http().post('/admin/directory/categories/roads/rename'), token).send({ name: `Hạ tầng giao thông ${++serial}` }),
   },
   'jobs-unknown': read(() => '/jobs/merger-unknown', false),
+  'contribution(assigned)': postRoute('contribution', 'assigned', {
+    note: 'Industry and Trade confirms the market site is in the 2026 trade infrastructure plan.',
+  }),
+  'explanation-request(overdue)': postRoute(
+    'explanation-request',
+    'assigned',
+    { reason: 'Overdue without an extension request: explain in writing.', dueAt: EXPLAIN_BY },
+    whileOverdue,
+  ),
+  'explanation(explanation-requested)': postRoute(
+    'explanation',
+    'explanation-requested',
+    { text: 'The plan waited for the land survey, delayed by the floods.' },
+    whileOverdue,
+  ),
+  'sessions-record': {
+    scoped: false,
+    item: null,
+    fresh: false,
+    command: true,
+    send: (t, token) =>
+      auth(t.http().post('/sessions'), token).send({ workingGroup: 1, date: '2026-02-27', communes: [COMMUNE] }),
+  },
+  'sessions-list': {
+    ...read(() => '/sessions'),
+    item: 'session',
+    // The sessions are a read model: wait until it holds the one just recorded.
+    send: async (t, token) => {
+      const head = await t.app.get<EventStore>(EVENT_STORE).headPosition();
+      return auth(t.http().get(`/sessions?minPosition=${head}`), token);
+    },
+    shows: sessionsShows,
+  },
+  'attachments-upload': {
+    scoped: false,
+    item: null,
+    fresh: false,
+    command: true,
+    send: (t, token) =>
+      auth(t.http().post('/attachments'), token).attach('file', TINY_PDF, {
+        filename: 'bien-ban.pdf',
+        contentType: 'application/pdf',
+      }),
+  },
 };
 
-/** Brings an item of `scope` to `state` over HTTP, with the history the table assumes (held by `held`, then `current`). */
+/**
+ * Brings an item of `scope` to `state` over HTTP, with the history the table assumes (held by
+ * `held`, then `current` leading with `coordinating`); for `explanation-requested`, assigned and
+ * overdue, the committee has required an explanation.
+ */
 async function buildItem(t: TestApp, state: ItemState, scope: Scope): Promise<string> {
   const s = await secretariat(t);
   const id = await raise(t, { commune: scope.commune });
@@ -231,8 +320,23 @@ async function buildItem(t: TestApp, state: ItemState, scope: Scope): Promise<st
   await run(t, id, 'accept', s);
   await run(t, id, 'assign', s, { department: scope.held, dueAt: DUE_AT });
   await run(t, id, 'return', await department(t, scope.held));
-  await run(t, id, 'assign', s, { department: scope.current, dueAt: DUE_AT });
+  await run(t, id, 'assign', s, {
+    department: scope.current,
+    dueAt: DUE_AT,
+    coordinating: [{ department: scope.coordinating }],
+  });
   if (state === 'assigned') return id;
+  if (state === 'explanation-requested') {
+    const token = await committee(t);
+    const res = await whileOverdue(t, () =>
+      auth(t.http().post(`/recommendations/${id}/explanation-request`), token).send({
+        reason: 'Overdue without an extension request: explain in writing.',
+        dueAt: EXPLAIN_BY,
+      }),
+    );
+    if (res.status !== 200) throw new Error(`fixture step explanation-request was refused: ${res.status} ${res.text}`);
+    return id;
+  }
   if (state === 'accepted') {
     await run(t, id, 'return', await department(t, scope.current));
     return id;
@@ -240,6 +344,20 @@ async function buildItem(t: TestApp, state: ItemState, scope: Scope): Promise<st
   await run(t, id, 'resolve', await department(t, scope.current));
   return id;
 }
+
+/** A working session of `scope`'s commune alone, recorded by the secretariat. */
+async function buildSession(t: TestApp, scope: Scope): Promise<string> {
+  const res = await auth(t.http().post('/sessions'), await secretariat(t)).send({
+    workingGroup: 1,
+    date: '2026-02-20',
+    communes: [scope.commune],
+  });
+  if (res.status !== 201) throw new Error(`fixture step POST /sessions was refused: ${res.status} ${res.text}`);
+  return (res.body as { id: string }).id;
+}
+
+const build = (t: TestApp, subject: Subject, scope: Scope) =>
+  subject === 'session' ? buildSession(t, scope) : buildItem(t, subject, scope);
 
 async function callerToken(t: TestApp, caller: Caller): Promise<string | null> {
   switch (caller) {
@@ -255,6 +373,8 @@ async function callerToken(t: TestApp, caller: Caller): Promise<string | null> {
       return department(t, 'finance');
     case 'dept-held':
       return department(t, 'construction');
+    case 'dept-coord':
+      return department(t, 'industry-trade');
     case 'commune-own':
       return commune(t, COMMUNE);
     case 'commune-other':
@@ -283,15 +403,24 @@ afterAll(() => {
 describe('authorization matrix', () => {
   let t: TestApp;
   let store: EventStore;
-  const shared = {} as Record<ScopeName, string>;
+  /** Items (and sessions) the read rows share, built once each. */
+  const shared = new Map<string, string>();
+  const sharedOf = async (subject: Subject, scopeName: ScopeName) => {
+    const key = `${subject}:${scopeName}`;
+    if (!shared.has(key)) shared.set(key, await build(t, subject, SCOPES[scopeName]));
+    return shared.get(key)!;
+  };
   const tokens = {} as Record<Caller, string | null>;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { THROTTLE_LIMIT: '1000000000', LOG_LEVEL: 'error' } });
+    // The administrator's session must outlive the moves of the clock past the items' due date.
+    t = await createTestApp({
+      env: { THROTTLE_LIMIT: '1000000000', LOG_LEVEL: 'error', SESSION_IDLE: '400d', SESSION_MAX: '400d' },
+    });
     store = t.app.get<EventStore>(EVENT_STORE);
     for (const caller of CALLERS) tokens[caller] = await callerToken(t, caller);
-    shared.in = await buildItem(t, 'assigned', SCOPES.in);
-    shared.out = await buildItem(t, 'assigned', SCOPES.out);
+    await sharedOf('assigned', 'in');
+    await sharedOf('assigned', 'out');
   });
 
   afterAll(async () => t?.close());
@@ -309,7 +438,8 @@ describe('authorization matrix', () => {
         for (const caller of CALLERS) {
           const expected = row.cells[caller][scopeName];
           let id = '';
-          if (route.item) id = route.fresh ? await buildItem(t, route.item, SCOPES[scopeName]) : shared[scopeName];
+          if (route.item)
+            id = route.fresh ? await build(t, route.item, SCOPES[scopeName]) : await sharedOf(route.item, scopeName);
           const before = await store.headPosition();
           const res: Response = await route.send(t, tokens[caller], { id, scope: SCOPES[scopeName] });
           const after = await store.headPosition();

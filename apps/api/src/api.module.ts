@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, parseDuration } from '@app/common';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { ExpensiveGate } from './throttling/expensive-gate';
@@ -27,16 +28,25 @@ import { CommandDispatcher } from './recommendations/command-dispatcher';
 import { commandControllers } from './recommendations/command-routes';
 import { RecommendationQueriesController } from './recommendations/recommendation-queries.controller';
 import { createValidationPipe } from './validation.pipe';
+import { RecordSessionController } from './sessions/record-session.controller';
 import { PROJECTION_STATUS } from './health/projection-status';
 import { MinPositionInterceptor } from './read-side/min-position.interceptor';
 import { ReadModels, ReportThreadsProvider } from './read-side/read-model.provider';
-import { ListRecommendationsHandler, OverdueReportHandler, SummaryReportHandler } from './read-side/read-queries';
+import {
+  GetSessionHandler,
+  ListRecommendationsHandler,
+  ListSessionsHandler,
+  OverdueReportHandler,
+  SummaryReportHandler,
+} from './read-side/read-queries';
+import { SessionQueriesController } from './read-side/sessions-queries.controller';
 import { RecommendationListController, ReportsController } from './read-side/read-side.controllers';
 
 /** The HTTP role: controllers, guards, DTOs and the exception filter. */
 @Module({
   imports: [
     CqrsModule,
+    AttachmentsModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -52,6 +62,7 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     ...commandControllers(),
     RecommendationQueriesController,
     ReportsController,
+    SessionQueriesController,
     AuditController,
     AuthController,
     AdminUsersController,
@@ -59,6 +70,7 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     JobsController,
     SetupPageController,
     OidcController,
+    RecordSessionController,
   ],
   providers: [
     TokenVerifier,
@@ -73,6 +85,8 @@ import { RecommendationListController, ReportsController } from './read-side/rea
     ListRecommendationsHandler,
     OverdueReportHandler,
     SummaryReportHandler,
+    ListSessionsHandler,
+    GetSessionHandler,
     { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
     { provide: ExpensiveGate, useFactory: () => new ExpensiveGate(EXPENSIVE_LIMITS) },
     ReportThreadsProvider,

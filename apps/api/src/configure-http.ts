@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parseDuration, type AppConfig } from '@app/common';
+import { isAttachmentUpload } from './attachments/receive-upload';
 
 /** Answers to requests Node refuses before they reach the app, by Node's error code. */
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -27,10 +28,10 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // Swagger UI needs inline scripts and styles; everything else gets helmet's strict defaults.
   express.use('/docs', helmet({ contentSecurityPolicy: false }));
   express.use(helmet());
-  // API.md speaks JSON only: a body in another format is refused, not silently ignored.
+  // API.md speaks JSON only: a body in another format is refused, not silently ignored (uploads read their own).
   express.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody || req.is('application/json')) return next();
+    if (!hasBody || req.is('application/json') || isAttachmentUpload(req)) return next();
     res.status(415).json({
       statusCode: 415,
       error: STATUS_CODES[415],

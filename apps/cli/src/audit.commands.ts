@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { AuditSigner, exportLines, importLines, verifyLog, writeCheckpoint } from '@app/audit';
+import { AttachmentStore, parseSize } from '@app/attachments';
 import { loadConfig, type AppConfig } from '@app/common';
 import { openEventStore, type EventStore } from '@app/event-store';
 
@@ -26,7 +27,9 @@ async function withStore<T>(config: AppConfig, work: (store: EventStore) => Prom
 export async function verifyCommand(argv: string[]): Promise<void> {
   const { config } = configFor(argv);
   const signer = AuditSigner.fromConfig(config.AUDIT_SIGNING_KEY, config.DATA_DIR);
-  const report = await withStore(config, (store) => verifyLog(store, { publicKey: signer.publicKey }));
+  // The stored files cited by the log are hashed again too, as /audit/verify does.
+  const files = new AttachmentStore(config.DATA_DIR, parseSize(config.ATTACHMENT_LIMIT));
+  const report = await withStore(config, (store) => verifyLog(store, { publicKey: signer.publicKey, files }));
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   if (!report.ok) process.exitCode = 1;
 }

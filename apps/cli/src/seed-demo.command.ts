@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { RecommendationCommands, seedDemoProvince } from '@app/application';
+import { RecommendationCommands, seedDemoProvince, WorkingSessions } from '@app/application';
 import { createLogger, Directory, ensureJwtSecret, loadConfig } from '@app/common';
 import { PlatformModule } from '@app/runtime';
 
@@ -19,7 +19,11 @@ export async function seedDemoCommand(argv: string[]): Promise<void> {
     { logger: false },
   );
   try {
-    const tally = await seedDemoProvince(app.get(RecommendationCommands), app.get(Directory), { count, now });
+    const tally = await seedDemoProvince(app.get(RecommendationCommands), app.get(Directory), {
+      count,
+      now,
+      sessions: app.get(WorkingSessions),
+    });
     const summary = [...tally.entries()].map(([path, n]) => `${path}: ${n}`).join(', ');
     process.stdout.write(`seeded ${count} recommendations through the application layer (${summary})\n`);
   } finally {

@@ -12,10 +12,9 @@ import {
 } from '@app/recommendations';
 import { ApplicationError } from './application.errors';
 import { directContext } from './direct-context';
+import { isUuid } from './ids';
 
 export type StoredAttachment = AttachmentUploaded['data'];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What is known of uploaded files: each upload is an event in its own stream (who, when, the
@@ -37,11 +36,15 @@ export class AttachmentCatalog {
     const context = directContext(actor, this.clock);
     const data: StoredAttachment = { ...file, uploadedBy: actor.sub, uploadedAt: context.occurredAt };
     try {
-      await this.repository.append(attachmentStream(file.id), { revision: null, lastHash: genesisHash(attachmentStream(file.id)) }, [
-        { type: 'AttachmentUploaded', data },
-      ], context);
+      await this.repository.append(
+        attachmentStream(file.id),
+        { revision: null, lastHash: genesisHash(attachmentStream(file.id)) },
+        [{ type: 'AttachmentUploaded', data }],
+        context,
+      );
     } catch (error) {
-      if (error instanceof ConcurrencyError) throw new ApplicationError('ATTACHMENT.ALREADY_EXISTS', 'conflict', 'attachment id taken');
+      if (error instanceof ConcurrencyError)
+        throw new ApplicationError('ATTACHMENT.ALREADY_EXISTS', 'conflict', 'attachment id taken');
       throw error;
     }
     return data;
@@ -49,7 +52,7 @@ export class AttachmentCatalog {
 
   /** The upload as recorded; null for an unknown id. */
   async get(id: string): Promise<StoredAttachment | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const loaded = await this.repository.load(attachmentStream(id.toLowerCase()));
     const first = loaded.events[0];
     return first && first.type === 'AttachmentUploaded' ? (first.data as unknown as StoredAttachment) : null;
@@ -62,7 +65,11 @@ export class AttachmentCatalog {
   async cite(ids: readonly string[] | undefined, actor: Actor): Promise<AttachmentRef[]> {
     if (!ids || ids.length === 0) return [];
     if (ids.length > MAX_ATTACHMENTS_PER_EVENT) {
-      throw new ApplicationError(AttachmentErrorCodes.tooMany, 'invalid', `at most ${MAX_ATTACHMENTS_PER_EVENT} attachments at once`);
+      throw new ApplicationError(
+        AttachmentErrorCodes.tooMany,
+        'invalid',
+        `at most ${MAX_ATTACHMENTS_PER_EVENT} attachments at once`,
+      );
     }
     if (new Set(ids.map((id) => id.toLowerCase())).size !== ids.length) {
       throw new ApplicationError(AttachmentErrorCodes.tooMany, 'invalid', 'each attachment is cited once');
@@ -70,7 +77,8 @@ export class AttachmentCatalog {
     return Promise.all(
       ids.map(async (id) => {
         const stored = await this.get(id);
-        if (!stored) throw new ApplicationError(AttachmentErrorCodes.unknown, 'invalid', 'no attachment has this id: upload it first');
+        if (!stored)
+          throw new ApplicationError(AttachmentErrorCodes.unknown, 'invalid', 'no attachment has this id: upload it first');
         attachmentCitedByItsUploader(stored.uploadedBy, actor, stored.id);
         return { id: stored.id, name: stored.name, contentType: stored.contentType, size: stored.size, sha256: stored.sha256 };
       }),

@@ -31,7 +31,10 @@ export function createApplication(
     streams,
     sessions,
     attachments,
-    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock, directory, { attachments, sessions }),
+    commands: new RecommendationCommands(executor, deps.directory, deps.calendar, deps.clock, directory, {
+      attachments,
+      sessions,
+    }),
     idempotency: new IdempotentRequests(store),
     directory,
   };

@@ -14,3 +14,4 @@ export * from './service-setup';
 export * from './working-sessions';
 export * from './attachment-catalog';
 export * from './directory-codes';
+export * from './ids';

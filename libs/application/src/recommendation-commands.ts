@@ -9,6 +9,7 @@ import { assertKnownCodes } from './directory-codes';
 import type { DirectoryLog } from './directory-log';
 import type { AttachmentCatalog } from './attachment-catalog';
 import type { WorkingSessions } from './working-sessions';
+import { isUuid } from './ids';
 
 /** Where a command comes from and how to append it; every field has a sensible default. */
 export interface CommandOptions {
@@ -36,8 +37,6 @@ const CITING: ReadonlySet<RecommendationCommand['type']> = new Set([
 
 /** How far ahead a due date may lie: beyond it, a date is a typing mistake (year 9999), not a plan. */
 export const DUE_DATE_HORIZON_YEARS = 5;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The one way in for every command: HTTP routes, the CLI, worker jobs and importers all call
@@ -90,7 +89,12 @@ export class RecommendationCommands {
     return { dueAt, basis: computation };
   }
 
-  private async prepare(input: CommandInput, actor: Actor, now: Date, idSeed: string | undefined): Promise<RecommendationCommand> {
+  private async prepare(
+    input: CommandInput,
+    actor: Actor,
+    now: Date,
+    idSeed: string | undefined,
+  ): Promise<RecommendationCommand> {
     const recommendationId = input.recommendationId === undefined ? newId(idSeed) : knownIdForm(input.recommendationId);
     const computed = 'due' in input ? this.due(input.due, now) : null;
     if (computed) dueDateWithinHorizon('dueAt', computed.dueAt, now);
@@ -104,7 +108,8 @@ export class RecommendationCommands {
         return { department, due };
       });
     }
-    if (CITING.has(input.type)) completed.attachments = await this.cite('attachments' in input ? input.attachments : undefined, actor);
+    if (CITING.has(input.type))
+      completed.attachments = await this.cite('attachments' in input ? input.attachments : undefined, actor);
     if (input.type === 'ResolveRecommendation') completed.document = input.document ?? null;
     if (input.type === 'RaiseRecommendation') {
       const { sessionId, ...rest } = input;
@@ -145,7 +150,6 @@ function newId(idSeed: string | undefined): string {
 /** An id that is not a UUID names no recommendation: not found, like any unknown id. */
 export function knownIdForm(id: string): string {
   // Not echoed: a malformed id may carry anything, control characters included.
-  if (!UUID.test(id))
-    throw new ApplicationError(ErrorCodes.notFound, 'not_found', 'recommendation not found: no item has this id');
+  if (!isUuid(id)) throw new ApplicationError(ErrorCodes.notFound, 'not_found', 'recommendation not found: no item has this id');
   return id.toLowerCase();
 }

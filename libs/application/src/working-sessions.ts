@@ -4,7 +4,6 @@ import { ConcurrencyError, deterministicUuid, EventStreamRepository, type EventS
 import {
   CURRENT_SCHEMA_VERSION,
   decideWorkingSession,
-  DomainError,
   evolveWorkingSession,
   SessionErrorCodes,
   workingSessionStream,
@@ -17,7 +16,7 @@ import { ApplicationError } from './application.errors';
 import { assertKnownSessionCodes } from './directory-codes';
 import { directContext } from './direct-context';
 import type { DirectoryLog } from './directory-log';
-import { knownIdForm } from './recommendation-commands';
+import { isUuid } from './ids';
 
 /** What a person gives to record a working session. */
 export interface WorkingSessionInput {
@@ -46,7 +45,11 @@ export class WorkingSessions {
   }
 
   /** Records a session; with `idSeed` (an Idempotency-Key) a retry records nothing twice and answers the same id. */
-  async record(input: WorkingSessionInput, actor: Actor, options: { idSeed?: string; now?: Date } = {}): Promise<{ id: string; position: string }> {
+  async record(
+    input: WorkingSessionInput,
+    actor: Actor,
+    options: { idSeed?: string; now?: Date } = {},
+  ): Promise<{ id: string; position: string }> {
     const sessionId = options.idSeed ? deterministicUuid(`${options.idSeed}:session`) : randomUUID();
     if (this.directoryLog) await this.directoryLog.refresh();
     assertKnownSessionCodes(input, this.directory);
@@ -80,13 +83,8 @@ export class WorkingSessions {
 
   /** The session as recorded; null when there is none with this id. */
   async get(id: string): Promise<Extract<WorkingSessionState, { status: 'recorded' }> | null> {
-    let normalised: string;
-    try {
-      normalised = knownIdForm(id);
-    } catch {
-      return null;
-    }
-    const loaded = await this.repository.load(workingSessionStream(normalised));
+    if (!isUuid(id)) return null;
+    const loaded = await this.repository.load(workingSessionStream(id.toLowerCase()));
     const state = fold(loaded.events.map((e) => ({ type: e.type, data: e.data }) as unknown as WorkingSessionEvent));
     return state.status === 'recorded' ? state : null;
   }

@@ -1,15 +1,25 @@
 import Database from 'better-sqlite3';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { EventStreamRepository, SqliteEventStore, eventHash, genesisHash, type EventContext } from '@app/event-store';
-import { CURRENT_SCHEMA_VERSION, recommendationStream, type RecommendationEvent } from '@app/recommendations';
+import {
+  attachmentStream,
+  CURRENT_SCHEMA_VERSION,
+  recommendationStream,
+  type AttachmentRef,
+  type RecommendationEvent,
+} from '@app/recommendations';
+import { AttachmentStore } from '@app/attachments';
+import { samplePdf, samplePng } from '../../attachments/src/testing/sample-files';
 import {
   HOUR,
   SESSION_AT,
   aRecommendation,
   commune,
+  department,
   plus,
   secretariat,
 } from '../../recommendations/src/testing/recommendation.builder';
@@ -456,5 +466,196 @@ describe('verifyLog on a real SQLite log', () => {
       const again = await withStore(file, (store) => writeCheckpoint(store, signer, { sub: 'system:audit' }, new Date()));
       expect(again).toBeNull();
     });
+  });
+});
+
+/**
+ * ACCEPTANCE (tamper test): the files events cite are checked too. Real files in a real attachment
+ * store, cited by upload events and by items' events in a real SQLite log; then one byte of a file
+ * is changed, or a file deleted, as someone with the disk would, and verifyLog must name each item
+ * and revision citing it.
+ */
+describe('verifyLog with the stored files events cite', () => {
+  let dir: string;
+  let files: AttachmentStore;
+  let logFile: string;
+  const refs: Record<'letter' | 'photo' | 'explanation', AttachmentRef> = {} as never;
+  /** Item, stream and revision of each citation, by file. */
+  const citations: Record<string, Array<{ item?: string; stream: string; revision: number }>> = {};
+
+  function cite(ref: AttachmentRef, stream: string, events: RecommendationEvent[], type: string) {
+    const revision = events.findIndex(
+      (e) => type === e.type && 'attachments' in e.data && e.data.attachments.some((a) => a.id === ref.id),
+    );
+    expect(revision).toBeGreaterThan(0);
+    (citations[ref.id] ??= []).push({ item: stream.slice('recommendation-'.length), stream, revision });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fut-verify-files-'));
+    files = new AttachmentStore(join(dir, 'data'), 1024 * 1024);
+    const save = async (name: string, bytes: Buffer): Promise<AttachmentRef> => {
+      const stored = await files.save(Readable.from([bytes]));
+      return { id: randomUUID(), name, ...stored };
+    };
+    refs.letter = await save('Công văn số 1234-SNV.pdf', samplePdf('letter'));
+    refs.photo = await save('hiện trạng trụ sở.png', samplePng());
+    refs.explanation = await save('giải trình.pdf', samplePdf('explanation'));
+
+    const items = {
+      raisedWithLetter: randomUUID(),
+      alsoCitingLetter: randomUUID(),
+      contributed: randomUUID(),
+      explained: randomUUID(),
+    };
+    const streams: Record<string, RecommendationEvent[]> = {
+      [items.raisedWithLetter]: aRecommendation(items.raisedWithLetter)
+        .raisedBy(secretariat())
+        .documentsAttached('raise', [refs.letter])
+        .build(),
+      [items.alsoCitingLetter]: aRecommendation(items.alsoCitingLetter)
+        .raisedBy(commune('tam-thanh'))
+        .accepted()
+        .assignedTo('home-affairs')
+        .resolved({ by: department('home-affairs') })
+        .documentsAttached('resolution', [refs.letter])
+        .build(),
+      [items.contributed]: aRecommendation(items.contributed)
+        .raisedBy(secretariat())
+        .accepted()
+        .assignedTo('home-affairs')
+        .coordinatedBy(['finance'])
+        .contributed('finance', { attachments: [refs.photo] })
+        .build(),
+      [items.explained]: aRecommendation(items.explained)
+        .raisedBy(secretariat())
+        .accepted()
+        .assignedTo('home-affairs')
+        .explanationRequested()
+        .explained('home-affairs', { attachments: [refs.explanation] })
+        .build(),
+    };
+    logFile = join(dir, 'data', 'events.sqlite');
+    await withFileStore(logFile, async (store) => {
+      const repo = new EventStreamRepository(store, CURRENT_SCHEMA_VERSION);
+      for (const ref of Object.values(refs)) {
+        const stream = attachmentStream(ref.id);
+        await repo.append(
+          stream,
+          { revision: null, lastHash: genesisHash(stream) },
+          [{ type: 'AttachmentUploaded', data: { ...ref, uploadedBy: 'secretariat-clerk', uploadedAt: SESSION_AT } }],
+          contextAt(SESSION_AT),
+        );
+        (citations[ref.id] ??= []).push({ stream, revision: 0 });
+      }
+      for (const [id, events] of Object.entries(streams)) {
+        const stream = recommendationStream(id);
+        await repo.append(stream, { revision: null, lastHash: genesisHash(stream) }, events, contextAt(SESSION_AT));
+      }
+    });
+    cite(refs.letter, recommendationStream(items.raisedWithLetter), streams[items.raisedWithLetter], 'DocumentsAttached');
+    cite(refs.letter, recommendationStream(items.alsoCitingLetter), streams[items.alsoCitingLetter], 'DocumentsAttached');
+    cite(refs.photo, recommendationStream(items.contributed), streams[items.contributed], 'ContributionMade');
+    cite(refs.explanation, recommendationStream(items.explained), streams[items.explained], 'ExplanationGiven');
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function withFileStore<T>(file: string, work: (store: SqliteEventStore) => Promise<T>): Promise<T> {
+    const store = new SqliteEventStore({ file, synchronous: 'NORMAL' });
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  const verify = (withFiles = true) =>
+    withFileStore(logFile, (store) =>
+      verifyLog(store, { publicKey: generateKeyPairSync('ed25519').publicKey, ...(withFiles ? { files } : {}) }),
+    );
+
+  /** What the failures say of each citation: stream, revision, item, kind. */
+  const expected = (ref: AttachmentRef, kind: VerifyFailure['kind']) =>
+    citations[ref.id].map(({ item, stream, revision }) => ({
+      stream,
+      revision,
+      ...(item ? { item } : {}),
+      kind,
+      attachment: ref.id,
+      sha256: ref.sha256,
+      reason: expect.stringMatching(kind === 'attachment-missing' ? /is missing/ : /changed/),
+    }));
+
+  /** Runs `work` on the file of `ref`, then puts the original bytes back. */
+  async function tampered(ref: AttachmentRef, edit: (path: string) => void, check: () => Promise<void>) {
+    const path = files.pathOf(ref.sha256);
+    const original = readFileSync(path);
+    edit(path);
+    try {
+      await check();
+    } finally {
+      writeFileSync(path, original);
+    }
+  }
+
+  it('passes when every cited file is intact, counting the citations and the files hashed', async () => {
+    const report = await verify();
+    expect(report).toMatchObject({ ok: true, failures: [], attachments: { references: 7, files: 3 } });
+    expect(citations[refs.letter.id]).toHaveLength(3);
+  });
+
+  it('one byte of a file changed: names every item and revision citing it, and its upload', async () => {
+    await tampered(
+      refs.letter,
+      (path) => {
+        const bytes = readFileSync(path);
+        bytes[bytes.length >> 1] ^= 0x20;
+        writeFileSync(path, bytes);
+      },
+      async () => {
+        const report = await verify();
+        expect(report.ok).toBe(false);
+        expect(report.failures).toEqual(expect.arrayContaining(expected(refs.letter, 'attachment-changed')));
+        expect(report.failures).toHaveLength(3);
+        expect(report.failures.find((f) => f.item)?.reason).toMatch(/cited by item .+ \(DocumentsAttached at revision \d+\)/);
+      },
+    );
+  });
+
+  it('a file deleted: names the contribution and the upload that cite it', async () => {
+    await tampered(
+      refs.photo,
+      (path) => rmSync(path),
+      async () => {
+        const report = await verify();
+        expect(report.ok).toBe(false);
+        expect(report.failures).toEqual(expect.arrayContaining(expected(refs.photo, 'attachment-missing')));
+        expect(report.failures).toHaveLength(2);
+      },
+    );
+  });
+
+  it('a file cited by an explanation replaced by other bytes: names the explanation', async () => {
+    await tampered(
+      refs.explanation,
+      (path) => writeFileSync(path, samplePdf('another letter')),
+      async () => {
+        const report = await verify();
+        expect(report.failures).toEqual(expected(refs.explanation, 'attachment-changed'));
+      },
+    );
+  });
+
+  it('without the files, checks the log alone as before', async () => {
+    await tampered(
+      refs.photo,
+      (path) => rmSync(path),
+      async () => {
+        const report = await verify(false);
+        expect(report).toMatchObject({ ok: true, failures: [] });
+        expect(report).not.toHaveProperty('attachments');
+      },
+    );
   });
 });

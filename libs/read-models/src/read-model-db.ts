@@ -47,6 +47,11 @@ const SECONDARY_INDEXES = `
     CREATE INDEX IF NOT EXISTS recommendations_raised ON recommendations (raised_at, id);
     CREATE INDEX IF NOT EXISTS recommendations_commune ON recommendations (commune, raised_at);
     CREATE INDEX IF NOT EXISTS resolutions_resolved_at ON resolutions (resolved_at);
+    CREATE INDEX IF NOT EXISTS recommendations_session ON recommendations (session_id, raised_at) WHERE session_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS recommendation_departments_item ON recommendation_departments (id, involvement);
+    CREATE INDEX IF NOT EXISTS coordination_open_department ON coordination (department, id) WHERE ended_at IS NULL;
+    CREATE INDEX IF NOT EXISTS attachment_refs_item ON attachment_refs (id);
+    CREATE INDEX IF NOT EXISTS sessions_date ON sessions (date, id);
 `;
 
 export function createSecondaryIndexes(db: Database.Database): void {
@@ -70,6 +75,8 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       title TEXT NOT NULL,
       raised_at TEXT NOT NULL,
       raised_by TEXT NOT NULL,
+      -- The recorded working session it was raised at (RaisedInSession), if any.
+      session_id TEXT,
       department TEXT,
       assignment_no INTEGER,
       assigned_at TEXT,
@@ -88,11 +95,68 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
       revision INTEGER NOT NULL,
       last_position INTEGER NOT NULL
     );
+    -- Every department that held an item, as lead or coordinating, now or before: the read scope
+    -- looks at any involvement, ?involvement= at one.
     CREATE TABLE IF NOT EXISTS recommendation_departments (
       id TEXT NOT NULL,
       department TEXT NOT NULL,
-      PRIMARY KEY (department, id)
+      involvement TEXT NOT NULL,
+      PRIMARY KEY (department, involvement, id)
     ) WITHOUT ROWID;
+    -- Each coordinating department's part of an assignment: its own due date, first contribution,
+    -- reminders and escalations. Open while ended_at is NULL; ended when the assignment ends
+    -- (end_reason returned, resolved, reassigned) or when a merger moved the part to another
+    -- department (end_reason transferred: the part goes on in the row of the department that took
+    -- it over, started then; a department may so hold a part of one assignment more than once,
+    -- one row each time). due_set_at is when the due date was set (the request). At most one row
+    -- per assignment and department is open.
+    CREATE TABLE IF NOT EXISTS coordination (
+      id TEXT NOT NULL,
+      assignment_no INTEGER NOT NULL,
+      department TEXT NOT NULL,
+      due_at TEXT NOT NULL,
+      due_ms INTEGER NOT NULL,
+      due_set_at TEXT NOT NULL,
+      started_at TEXT NOT NULL,
+      contributed_at TEXT,
+      reminders_sent TEXT NOT NULL DEFAULT '',
+      escalation_level INTEGER NOT NULL DEFAULT 0,
+      ended_at TEXT,
+      end_reason TEXT,
+      PRIMARY KEY (id, assignment_no, department, started_at)
+    ) WITHOUT ROWID;
+    -- Written explanations the committee required, answered or not; department is the lead asked.
+    CREATE TABLE IF NOT EXISTS explanations (
+      id TEXT NOT NULL,
+      explanation_no INTEGER NOT NULL,
+      assignment_no INTEGER NOT NULL,
+      department TEXT NOT NULL,
+      requested_at TEXT NOT NULL,
+      due_at TEXT NOT NULL,
+      due_ms INTEGER NOT NULL,
+      answered_at TEXT,
+      on_time INTEGER,
+      reminders_sent TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (id, explanation_no)
+    ) WITHOUT ROWID;
+    -- Which items cite which stored files (whoever may read the item may download them).
+    CREATE TABLE IF NOT EXISTS attachment_refs (
+      attachment_id TEXT NOT NULL,
+      id TEXT NOT NULL,
+      PRIMARY KEY (attachment_id, id)
+    ) WITHOUT ROWID;
+    -- Recorded working sessions; communes is a JSON array of commune codes.
+    CREATE TABLE IF NOT EXISTS sessions (
+      id TEXT PRIMARY KEY,
+      working_group INTEGER NOT NULL,
+      date TEXT NOT NULL,
+      communes TEXT NOT NULL,
+      place TEXT,
+      leader TEXT,
+      minutes_ref TEXT,
+      recorded_at TEXT NOT NULL,
+      position INTEGER NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS resolutions (
       id TEXT NOT NULL,
       position INTEGER NOT NULL,
@@ -160,5 +224,19 @@ export function migrateReadModels(db: Database.Database, options: { indexes?: bo
     );
     CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2');
   `);
+  upgradeEarlierShapes(db);
   if (options.indexes !== false) createSecondaryIndexes(db);
+}
+
+/**
+ * A file written by an earlier version keeps answering (with what it knew) until the rebuild its
+ * projection versions call for replaces it: the columns queries now read are added, empty. Its
+ * departments all held their items as lead, the only involvement there was.
+ */
+function upgradeEarlierShapes(db: Database.Database): void {
+  const columns = (table: string) =>
+    new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+  if (!columns('recommendations').has('session_id')) db.exec('ALTER TABLE recommendations ADD COLUMN session_id TEXT');
+  if (!columns('recommendation_departments').has('involvement'))
+    db.exec("ALTER TABLE recommendation_departments ADD COLUMN involvement TEXT NOT NULL DEFAULT 'lead'");
 }

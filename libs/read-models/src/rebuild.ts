@@ -6,11 +6,17 @@ import { ProjectionRunner } from './projection-runner';
 import type { Projection } from './projections/projection';
 import { RecommendationHistoryProjection } from './projections/history.projection';
 import { RecommendationsProjection } from './projections/recommendations.projection';
+import { SessionsProjection } from './projections/sessions.projection';
 import { createSecondaryIndexes, openReadModelDb, switchReadModelFile } from './read-model-db';
 
 /** Every projection of the service, fresh. */
 export function createProjections(): Projection[] {
-  return [new RecommendationsProjection(), new RecommendationHistoryProjection(), new AccountsProjection()];
+  return [
+    new RecommendationsProjection(),
+    new RecommendationHistoryProjection(),
+    new AccountsProjection(),
+    new SessionsProjection(),
+  ];
 }
 
 /** Projections whose stored version differs from the code's: their rows must be rebuilt. */

@@ -95,7 +95,14 @@ export type RecommendationCommand =
     })
   /** A department merged into another: its open assignment moves, citing the merger. */
   | (Base & { type: 'TransferAssignment'; fromDepartment: string; toDepartment: string; reason: string; mergerId: string })
-  | (Base & { type: 'SendCoordinationReminder'; assignmentNo: number; department: string; lead: string; dueAt: string; channels: string[] })
+  | (Base & {
+      type: 'SendCoordinationReminder';
+      assignmentNo: number;
+      department: string;
+      lead: string;
+      dueAt: string;
+      channels: string[];
+    })
   | (Base & {
       type: 'EscalateCoordination';
       assignmentNo: number;

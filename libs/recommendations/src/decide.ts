@@ -301,12 +301,26 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     }
     case 'RecordNotificationDelivery': {
       const { assignmentNo, channel, notice, noticeId } = command;
-      const data = { assignmentNo, department: command.department ?? lastDepartment(state), channel, notice, noticeId, deliveredAt: now };
+      const data = {
+        assignmentNo,
+        department: command.department ?? lastDepartment(state),
+        channel,
+        notice,
+        noticeId,
+        deliveredAt: now,
+      };
       return [{ type: 'NotificationDelivered', data }];
     }
     case 'RecordNotificationFailure': {
       const { assignmentNo, channel, notice, error } = command;
-      const data = { assignmentNo, department: command.department ?? lastDepartment(state), channel, notice, error, failedAt: now };
+      const data = {
+        assignmentNo,
+        department: command.department ?? lastDepartment(state),
+        channel,
+        notice,
+        error,
+        failedAt: now,
+      };
       return [{ type: 'NotificationFailed', data }];
     }
     case 'TransferAssignment': {
@@ -373,7 +387,12 @@ function raise(command: CommandOf<'RaiseRecommendation'>, state: RecommendationS
       },
     },
     ...(session
-      ? [{ type: 'RaisedInSession' as const, data: { sessionId: session.id, workingGroup: session.workingGroup, sessionDate: session.date } }]
+      ? [
+          {
+            type: 'RaisedInSession' as const,
+            data: { sessionId: session.id, workingGroup: session.workingGroup, sessionDate: session.date },
+          },
+        ]
       : []),
     ...documents('raise', null, command.attachments, null, command.now),
   ];

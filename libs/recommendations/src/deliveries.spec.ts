@@ -1,4 +1,4 @@
-import { channelsOwed, deliveriesWithoutOutcome, deliveryClosed, type LoggedEvent } from './deliveries';
+import { channelsOwed, deliveriesWithoutOutcome, deliveryClosed, isNotice, type LoggedEvent } from './deliveries';
 import type { RecommendationEvent } from './events';
 import { CURRENT_SCHEMA_VERSION } from './upcasters';
 import { aRecommendation } from './testing/recommendation.builder';
@@ -82,5 +82,57 @@ describe('deliveries: what the log says is still owed', () => {
       .build();
     const log = logged([...events, failed('ReminderSent', 'webhook')], { 3: REMINDER, 4: LATER_REMINDER }, { 5: REMINDER });
     expect(deliveriesWithoutOutcome(log).map((d) => d.notice.id)).toEqual([LATER_REMINDER]);
+  });
+
+  describe('notices to coordinating departments and of explanations', () => {
+    const coordinated = () => assigned().coordinatedBy(['finance']);
+
+    it('coordination reminders and escalations and explanation reminders are notices; contributions and explanations are not', () => {
+      const events = coordinated()
+        .coordinationReminded('finance', { channels: ['webhook', 'email'] })
+        .coordinationEscalated('finance', { channels: ['email'] })
+        .contributed('finance')
+        .explanationRequested()
+        .explanationReminded({ channels: ['webhook'] })
+        .explained('home-affairs')
+        .build()
+        // After the raise, acceptance, assignment and CoordinationRequested.
+        .slice(4);
+      expect(events.filter(isNotice).map((e) => e.type)).toEqual([
+        'CoordinationReminderSent',
+        'CoordinationEscalated',
+        'ExplanationReminderSent',
+      ]);
+      expect(logged(events).map(channelsOwed)).toEqual([['webhook', 'email'], ['email'], [], [], ['webhook'], []]);
+    });
+
+    it('each of their channels owes one outcome, closed by the delivery that names it', () => {
+      const events = coordinated()
+        .coordinationReminded('finance', { channels: ['webhook', 'email'] })
+        .explanationRequested()
+        .explanationReminded({ channels: ['email'] })
+        .build();
+      // 0 raised, 1 accepted, 2 assigned, 3 coordination requested, 4 coordination reminder, 5 explanation, 6 its reminder.
+      const log = logged(events, { 4: REMINDER, 6: LATER_REMINDER });
+      const owed = (l: LoggedEvent[]) => deliveriesWithoutOutcome(l).map((d) => `${d.notice.event.type} ${d.channel}`);
+      expect(owed(log)).toEqual([
+        'CoordinationReminderSent webhook',
+        'CoordinationReminderSent email',
+        'ExplanationReminderSent email',
+      ]);
+      const delivered: RecommendationEvent = {
+        type: 'NotificationDelivered',
+        data: {
+          assignmentNo: 1,
+          department: 'finance',
+          channel: 'email',
+          notice: 'CoordinationReminderSent',
+          noticeId: REMINDER,
+          deliveredAt: '2025-09-13T10:00:00.000Z',
+        },
+      };
+      const withOutcome = [...log, ...logged([delivered], { 0: 'outcome-1' })];
+      expect(owed(withOutcome)).toEqual(['CoordinationReminderSent webhook', 'ExplanationReminderSent email']);
+    });
   });
 });

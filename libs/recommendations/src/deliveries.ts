@@ -17,11 +17,7 @@ import type {
 export const DELIVERY_OUTCOMES_SINCE = 3;
 
 export type NoticeEvent =
-  | ReminderSent
-  | DeadlineEscalated
-  | CoordinationReminderSent
-  | CoordinationEscalated
-  | ExplanationReminderSent;
+  ReminderSent | DeadlineEscalated | CoordinationReminderSent | CoordinationEscalated | ExplanationReminderSent;
 
 const NOTICE_TYPES: ReadonlySet<string> = new Set<NoticeEvent['type']>([
   'ReminderSent',

@@ -236,7 +236,14 @@ export interface ExplanationGiven {
 /** A coordinating department's part moved to another department (a merger). */
 export interface CoordinationTransferred {
   type: 'CoordinationTransferred';
-  data: { assignmentNo: number; fromDepartment: string; department: string; reason: string; mergerId: string; transferredAt: string };
+  data: {
+    assignmentNo: number;
+    fromDepartment: string;
+    department: string;
+    reason: string;
+    mergerId: string;
+    transferredAt: string;
+  };
 }
 
 export interface CoordinationReminderSent {

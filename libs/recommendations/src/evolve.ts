@@ -115,14 +115,23 @@ export function evolve(state: RecommendationState, event: RecommendationEvent): 
       return state;
     case 'AssignmentTransferred': {
       const to = event.data.department;
-      // A lead that moves to one of the coordinating departments takes that part over.
-      return holding(
+      // A lead that moves to one of the coordinating departments takes that part over; an
+      // explanation still awaited is owed by the department the lead's work moved to.
+      const moved = holding(
         withAssignment(state, (a) => ({ ...a, department: to, coordinating: a.coordinating.filter((c) => c.department !== to) })),
         [to],
       );
+      const owed = state.explanation;
+      if (moved.status === 'none' || !owed || owed.answeredAt !== null) return moved;
+      return { ...moved, explanation: { ...owed, department: to } };
     }
     case 'RaisedInSession':
-      return { ...state, sessionId: event.data.sessionId, workingGroup: event.data.workingGroup, sessionDate: event.data.sessionDate };
+      return {
+        ...state,
+        sessionId: event.data.sessionId,
+        workingGroup: event.data.workingGroup,
+        sessionDate: event.data.sessionDate,
+      };
     case 'DocumentsAttached': {
       const d = event.data;
       const cited = citing(state, d.attachments, d.to, d.attachedAt);

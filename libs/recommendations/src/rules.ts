@@ -64,11 +64,11 @@ export const ALLOWED_FROM: Record<RecommendationCommandType, readonly Recommenda
   TransferAssignment: ['assigned'],
   MakeContribution: ['assigned'],
   RequestExplanation: ['assigned'],
-  // An explanation is owed even once the item is resolved late.
-  GiveExplanation: ['assigned', 'resolved'],
+  // An explanation is owed even once the item is resolved late, or returned (by the department that let it run late).
+  GiveExplanation: ['assigned', 'resolved', 'accepted'],
   SendCoordinationReminder: ['assigned'],
   EscalateCoordination: ['assigned'],
-  SendExplanationReminder: ['assigned', 'resolved'],
+  SendExplanationReminder: ['assigned', 'resolved', 'accepted'],
 };
 
 export function roleMayIssueCommand(command: RecommendationCommand): void {
@@ -223,7 +223,8 @@ export function callerMustCoordinate(coordinating: readonly Coordination[], acto
 
 /** The committee requires an explanation only of an overdue item. */
 export function explanationOnlyWhenOverdue(overdue: boolean): void {
-  if (!overdue) throw new DomainError(ErrorCodes.notOverdue, 'conflict', 'an explanation may be required only while the item is overdue');
+  if (!overdue)
+    throw new DomainError(ErrorCodes.notOverdue, 'conflict', 'an explanation may be required only while the item is overdue');
 }
 
 /** One explanation at a time: a new request waits for the answer to the last. */
@@ -263,7 +264,10 @@ export function communeMustHaveTakenPart(session: SessionRef, commune: string): 
 
 /** Working group and date come from the session: given as well, they must agree with it. */
 export function sessionDetailsMustAgree(session: SessionRef, workingGroup: number | null, sessionDate: string | null): void {
-  if ((workingGroup !== null && workingGroup !== session.workingGroup) || (sessionDate !== null && sessionDate !== session.date)) {
+  if (
+    (workingGroup !== null && workingGroup !== session.workingGroup) ||
+    (sessionDate !== null && sessionDate !== session.date)
+  ) {
     throw new DomainError(
       ErrorCodes.sessionMismatch,
       'invalid',

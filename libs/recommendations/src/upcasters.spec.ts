@@ -84,6 +84,8 @@ describe('upcasters: stored events in the current shape', () => {
       progress: [],
       remindersSent: [],
       escalationLevel: 0,
+      // Assignments stored before coordination existed have no coordinating departments.
+      coordinating: [],
     });
     expect(state.departmentsHeld).toEqual(['home-affairs']);
     expect(state.lastAssignment).toEqual(state.assignment);

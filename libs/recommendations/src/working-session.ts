@@ -43,8 +43,7 @@ export interface RecordWorkingSession {
 }
 
 export type WorkingSessionState =
-  | { status: 'none' }
-  | ({ status: 'recorded' } & Omit<WorkingSessionRecorded['data'], 'sessionId'> & { id: string });
+  { status: 'none' } | ({ status: 'recorded' } & Omit<WorkingSessionRecorded['data'], 'sessionId'> & { id: string });
 
 export const SessionErrorCodes = {
   roleNotAllowed: 'AUTH.ROLE_NOT_ALLOWED',
@@ -60,7 +59,11 @@ export const MAX_SESSION_COMMUNES = 50;
 
 export function decideWorkingSession(command: RecordWorkingSession, state: WorkingSessionState): WorkingSessionEvent[] {
   if (command.actor.role !== 'secretariat') {
-    throw new DomainError(SessionErrorCodes.roleNotAllowed, 'forbidden', `role ${command.actor.role} may not record a working session`);
+    throw new DomainError(
+      SessionErrorCodes.roleNotAllowed,
+      'forbidden',
+      `role ${command.actor.role} may not record a working session`,
+    );
   }
   if (state.status !== 'none') {
     throw new DomainError(SessionErrorCodes.alreadyExists, 'conflict', `working session ${command.sessionId} already exists`);
@@ -98,7 +101,8 @@ export function evolveWorkingSession(state: WorkingSessionState, event: WorkingS
 
 /** A session is held with at least one commune, each named once. */
 export function sessionMustHaveCommunes(communes: readonly string[]): void {
-  if (communes.length === 0) throw new DomainError(SessionErrorCodes.noCommunes, 'invalid', 'a working session has at least one commune');
+  if (communes.length === 0)
+    throw new DomainError(SessionErrorCodes.noCommunes, 'invalid', 'a working session has at least one commune');
   if (communes.length > MAX_SESSION_COMMUNES)
     throw new DomainError(SessionErrorCodes.noCommunes, 'invalid', `at most ${MAX_SESSION_COMMUNES} communes at one session`);
   if (new Set(communes).size !== communes.length)

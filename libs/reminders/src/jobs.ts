@@ -13,6 +13,11 @@ export enum QueueName {
 export enum JobName {
   Reminder = 'reminder',
   Escalation = 'escalation',
+  /** A coordinating department's due date: a reminder, then escalations while it has not contributed. */
+  CoordinationReminder = 'coordination-reminder',
+  CoordinationEscalation = 'coordination-escalation',
+  /** A written explanation's due date: reminders to the lead department. */
+  ExplanationReminder = 'explanation-reminder',
   Notify = 'notify',
   Reconcile = 'reconcile',
   DailyDigest = 'daily-digest',
@@ -23,6 +28,9 @@ export enum JobName {
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Reminder]: QueueName.Deadlines,
   [JobName.Escalation]: QueueName.Deadlines,
+  [JobName.CoordinationReminder]: QueueName.Deadlines,
+  [JobName.CoordinationEscalation]: QueueName.Deadlines,
+  [JobName.ExplanationReminder]: QueueName.Deadlines,
   [JobName.Notify]: QueueName.Notifications,
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.DailyDigest]: QueueName.Maintenance,
@@ -36,11 +44,20 @@ export const isChannel = (value: string): value is Channel => value === 'webhook
 
 /** What a notification says; complete, so delivery needs no further lookup. */
 export interface Notice {
-  kind: 'ReminderSent' | 'DeadlineEscalated' | 'DailyDigest';
+  kind:
+    | 'ReminderSent'
+    | 'DeadlineEscalated'
+    | 'CoordinationReminderSent'
+    | 'CoordinationEscalated'
+    | 'ExplanationReminderSent'
+    | 'DailyDigest';
   eventId: string;
   department: string;
   occurredAt: string;
+  /** `dueAt`: the due date the notice is about (the lead's, a coordinating department's own, or the explanation's). */
   recommendation?: { id: string; title: string; commune: string; dueAt: string };
+  /** The explanation a reminder is about. */
+  explanationNo?: number;
   lead?: string;
   level?: number;
   daysOverdue?: number;
@@ -50,6 +67,21 @@ export interface Notice {
 export interface JobPayloads {
   [JobName.Reminder]: { recommendationId: string; assignmentNo: number; dueAt: string; lead: string };
   [JobName.Escalation]: { recommendationId: string; assignmentNo: number; dueAt: string; level: number };
+  [JobName.CoordinationReminder]: {
+    recommendationId: string;
+    assignmentNo: number;
+    department: string;
+    dueAt: string;
+    lead: string;
+  };
+  [JobName.CoordinationEscalation]: {
+    recommendationId: string;
+    assignmentNo: number;
+    department: string;
+    dueAt: string;
+    level: number;
+  };
+  [JobName.ExplanationReminder]: { recommendationId: string; explanationNo: number; dueAt: string; lead: string };
   [JobName.Notify]: { channel: Channel; notice: Notice; assignmentNo: number | null };
   [JobName.Reconcile]: Record<string, never>;
   [JobName.DailyDigest]: Record<string, never>;
@@ -67,4 +99,11 @@ export interface JobProgress {
 
 export const reminderJobId = (id: string, assignmentNo: number, lead: string) => `reminder-${id}-${assignmentNo}-${lead}`;
 export const escalationJobId = (id: string, assignmentNo: number, level: number) => `escalation-${id}-${assignmentNo}-${level}`;
+/** Department codes are lower-case letters, digits and `-`; leads and levels have no `-`: the ids stay unambiguous. */
+export const coordinationReminderJobId = (id: string, assignmentNo: number, department: string, lead: string) =>
+  `coordination-reminder-${id}-${assignmentNo}-${department}-${lead}`;
+export const coordinationEscalationJobId = (id: string, assignmentNo: number, department: string, level: number) =>
+  `coordination-escalation-${id}-${assignmentNo}-${department}-${level}`;
+export const explanationReminderJobId = (id: string, explanationNo: number, lead: string) =>
+  `explanation-reminder-${id}-${explanationNo}-${lead}`;
 export const notifyJobId = (eventId: string, channel: Channel) => `notify-${eventId}-${channel}`;

@@ -48,4 +48,30 @@ describe('render', () => {
       ].join('\n'),
     });
   });
+
+  it("words a coordinating department's reminder and escalation as about its contribution", () => {
+    const reminder = render({ ...base, department: 'finance', kind: 'CoordinationReminderSent', recommendation, lead: '1d' });
+    expect(reminder.subject).toBe(
+      'Reminder: your contribution to "Second IT officer for the ward" is due 2026-04-30T17:00:00+07:00',
+    );
+    expect(reminder.text).toContain('finance coordinates the recommendation "Second IT officer for the ward" from tam-thanh');
+    expect(reminder.text).toContain('(1d left)');
+    const escalation = render({
+      ...base,
+      department: 'finance',
+      kind: 'CoordinationEscalated',
+      recommendation,
+      level: 1,
+      daysOverdue: 0,
+    });
+    expect(escalation.subject).toBe('Contribution overdue (escalation 1): "Second IT officer for the ward"');
+    expect(escalation.text).toContain('is 0 day(s) overdue');
+  });
+
+  it("words an explanation's reminder with its due date", () => {
+    const { subject, text } = render({ ...base, kind: 'ExplanationReminderSent', recommendation, explanationNo: 1, lead: '3d' });
+    expect(subject).toBe('Reminder: the explanation of "Second IT officer for the ward" is due 2026-04-30T17:00:00+07:00');
+    expect(text).toContain('requires home-affairs to explain in writing');
+    expect(text).toContain('Recommendation id: rec-7');
+  });
 });

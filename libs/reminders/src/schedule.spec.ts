@@ -1,5 +1,13 @@
 import { JobName } from './jobs';
-import { nextEscalation, parseLeads, planDeadline, type Deadline } from './schedule';
+import {
+  nextCoordinationEscalation,
+  nextEscalation,
+  parseLeads,
+  planCoordination,
+  planDeadline,
+  planExplanation,
+  type Deadline,
+} from './schedule';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -79,5 +87,94 @@ describe('nextEscalation', () => {
     expect(nextEscalation({ ...target, assignmentNo: 2 }, 3, DAY).jobId).toBe('escalation-rec-1-2-3');
     // BullMQ refuses ':' in custom ids.
     expect(nextEscalation(target, 1, DAY).jobId).not.toContain(':');
+  });
+});
+
+describe('planCoordination', () => {
+  const part = (setAt: string) => ({ recommendationId: 'rec-1', assignmentNo: 2, department: 'finance', dueAt: DUE, setAt });
+
+  it("plans the coordinating department's reminders at its own due − lead, then its first escalation at its due date", () => {
+    const jobs = planCoordination(part(at(-10 * DAY)), LEADS, { escalationEveryMs: 7 * DAY });
+    expect(jobs.map((j) => [j.name, j.jobId, j.at])).toEqual([
+      [JobName.CoordinationReminder, 'coordination-reminder-rec-1-2-finance-3d', due - 3 * DAY],
+      [JobName.CoordinationReminder, 'coordination-reminder-rec-1-2-finance-1d', due - DAY],
+      [JobName.CoordinationEscalation, 'coordination-escalation-rec-1-2-finance-1', due],
+    ]);
+    expect(jobs[0].payload).toEqual({
+      recommendationId: 'rec-1',
+      assignmentNo: 2,
+      department: 'finance',
+      dueAt: DUE,
+      lead: '3d',
+    });
+    expect(jobs[2].payload).toEqual({ recommendationId: 'rec-1', assignmentNo: 2, department: 'finance', dueAt: DUE, level: 1 });
+  });
+
+  it('skips a lead already past when the assignment named the department, as for the lead department', () => {
+    expect(planCoordination(part(at(-2 * DAY)), LEADS).map((j) => j.jobId)).toEqual([
+      'coordination-reminder-rec-1-2-finance-1d',
+      'coordination-escalation-rec-1-2-finance-1',
+    ]);
+  });
+
+  it('gives each department of an assignment its own ids, none shared with the lead department, none with a colon', () => {
+    const finance = planCoordination(part(at(-10 * DAY)), LEADS).map((j) => j.jobId);
+    const health = planCoordination({ ...part(at(-10 * DAY)), department: 'health' }, LEADS).map((j) => j.jobId);
+    const lead = planDeadline(deadline(at(-10 * DAY)), LEADS).map((j) => j.jobId);
+    const all = [...finance, ...health, ...lead];
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.filter((id) => id.includes(':'))).toEqual([]);
+  });
+
+  it('after a merger carried over what was sent: only the reminders left, and the escalation after the level reached', () => {
+    const jobs = planCoordination(part(at(-10 * DAY)), LEADS, {
+      alreadySent: (lead) => lead === '3d',
+      escalationLevel: 2,
+      escalationEveryMs: 7 * DAY,
+    });
+    expect(jobs.map((j) => [j.jobId, j.at])).toEqual([
+      ['coordination-reminder-rec-1-2-finance-1d', due - DAY],
+      ['coordination-escalation-rec-1-2-finance-3', due + 14 * DAY],
+    ]);
+  });
+});
+
+describe('nextCoordinationEscalation', () => {
+  it('puts level 1 at the due date and each further level `every` later, per department', () => {
+    const target = { recommendationId: 'rec-1', assignmentNo: 1, department: 'finance', dueAt: DUE };
+    expect([1, 2, 3].map((level) => nextCoordinationEscalation(target, level, 2000).at - due)).toEqual([0, 2000, 4000]);
+    expect(nextCoordinationEscalation(target, 3, DAY)).toEqual({
+      name: JobName.CoordinationEscalation,
+      jobId: 'coordination-escalation-rec-1-1-finance-3',
+      at: due + 2 * DAY,
+      payload: { ...target, level: 3 },
+    });
+  });
+});
+
+describe('planExplanation', () => {
+  const explanation = (setAt: string) => ({ recommendationId: 'rec-1', explanationNo: 3, dueAt: DUE, setAt });
+
+  it('plans a reminder at due − lead for each lead and no escalation', () => {
+    const jobs = planExplanation(explanation(at(-10 * DAY)), LEADS);
+    expect(jobs).toEqual([
+      {
+        name: JobName.ExplanationReminder,
+        jobId: 'explanation-reminder-rec-1-3-3d',
+        at: due - 3 * DAY,
+        payload: { recommendationId: 'rec-1', explanationNo: 3, dueAt: DUE, lead: '3d' },
+      },
+      {
+        name: JobName.ExplanationReminder,
+        jobId: 'explanation-reminder-rec-1-3-1d',
+        at: due - DAY,
+        payload: { recommendationId: 'rec-1', explanationNo: 3, dueAt: DUE, lead: '1d' },
+      },
+    ]);
+  });
+
+  it('skips leads past when it was requested, and reminders already sent; nothing is left to plan after the last', () => {
+    expect(planExplanation(explanation(at(-2 * DAY)), LEADS).map((j) => j.jobId)).toEqual(['explanation-reminder-rec-1-3-1d']);
+    expect(planExplanation(explanation(at(-2 * DAY)), LEADS, { alreadySent: () => true })).toEqual([]);
   });
 });

@@ -140,6 +140,8 @@ function life(r: Rng, item: number, options: BigLogOptions, planned: Planned[]):
     return issue(when, officer(assigned().department), () => ({
       type: 'ResolveRecommendation',
       resolution: 'Done: the province allocated the staff and funds requested.',
+      attachments: [],
+      document: null,
     }));
   };
   const progress = (count: number): boolean => {
@@ -147,6 +149,7 @@ function life(r: Rng, item: number, options: BigLogOptions, planned: Planned[]):
       const ok = issue(days(2, 15), officer(assigned().department), () => ({
         type: 'ReportProgress',
         note: `Progress ${k + 1}: survey and estimates under way.`,
+        attachments: [],
       }));
       if (!ok) return false;
     }
@@ -162,6 +165,8 @@ function life(r: Rng, item: number, options: BigLogOptions, planned: Planned[]):
     title: `Recommendation ${item} of ${commune}: ${r.pick(['staffing', 'headquarters', 'roads', 'network'])}`,
     description: 'Raised at the working session with the provincial leaders; see the minutes.',
     category: r.pick(CATEGORIES),
+    session: null,
+    attachments: [],
   }));
   if (!raised) return state;
   if (r.chance(0.07)) {
@@ -170,7 +175,12 @@ function life(r: Rng, item: number, options: BigLogOptions, planned: Planned[]):
   }
   if (!issue(days(0.1, 10), SECRETARIAT, () => ({ type: 'AcceptRecommendation', note: null }))) return state;
   if (r.chance(0.05)) {
-    issue(days(1, 5), SECRETARIAT, () => ({ type: 'ResolveRecommendation', resolution: 'Answered at the session.' }));
+    issue(days(1, 5), SECRETARIAT, () => ({
+      type: 'ResolveRecommendation',
+      resolution: 'Answered at the session.',
+      attachments: [],
+      document: null,
+    }));
     return state;
   }
   let department: string = r.pick(DEPARTMENTS);
@@ -180,6 +190,7 @@ function life(r: Rng, item: number, options: BigLogOptions, planned: Planned[]):
       department,
       due: due(now + days(10, 60)),
       instructions: null,
+      coordinating: [],
     }));
     if (!ok) return state;
     if (r.chance(0.85) && !issue(days(0.1, 3), officer(department), () => ({ type: 'AcknowledgeAssignment' }))) return state;
@@ -218,6 +229,7 @@ function life(r: Rng, item: number, options: BigLogOptions, planned: Planned[]):
       reason: 'The commune reports the staff never arrived.',
       due: due(now + days(20, 40)),
       department: null,
+      coordinating: [],
     }));
     if (!reopened) return state;
     if (!progress(r.int(1, 3))) return state;

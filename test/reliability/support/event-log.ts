@@ -124,8 +124,17 @@ export function commandBehind(
   id: string,
   recorded: RecommendationEvent,
   metadata: Record<string, unknown>,
+  companions: readonly RecommendationEvent[] = [],
 ): RecommendationCommand {
   const base = { recommendationId: id, actor: metadata.actor as Actor, now: String(metadata.occurredAt) };
+  const session = companions.find((c) => c.type === 'RaisedInSession');
+  const documents = companions.find((c) => c.type === 'DocumentsAttached');
+  const coordination = companions.find((c) => c.type === 'CoordinationRequested');
+  const attachments = documents?.data.attachments ?? [];
+  const coordinating = (coordination?.data.coordinating ?? []).map((c) => ({
+    department: c.department,
+    due: { dueAt: c.dueAt, basis: c.dueBasis },
+  }));
   switch (recorded.type) {
     case 'RecommendationRaised': {
       const d = recorded.data;
@@ -138,6 +147,16 @@ export function commandBehind(
         category: d.category,
         workingGroup: d.workingGroup,
         sessionDate: d.sessionDate,
+        // The event keeps the session's id, group and date; the commune raised in it took part.
+        session: session
+          ? {
+              id: session.data.sessionId,
+              workingGroup: session.data.workingGroup,
+              date: session.data.sessionDate,
+              communes: [d.commune],
+            }
+          : null,
+        attachments,
       };
     }
     case 'RecommendationAccepted':
@@ -152,12 +171,13 @@ export function commandBehind(
         department: d.department,
         due: { dueAt: d.dueAt, basis: d.dueBasis },
         instructions: d.instructions,
+        coordinating,
       };
     }
     case 'AssignmentAcknowledged':
       return { ...base, type: 'AcknowledgeAssignment' };
     case 'ProgressReported':
-      return { ...base, type: 'ReportProgress', note: recorded.data.note };
+      return { ...base, type: 'ReportProgress', note: recorded.data.note, attachments };
     case 'ExtensionRequested':
       return { ...base, type: 'RequestExtension', requestedDueAt: recorded.data.requestedDueAt, reason: recorded.data.reason };
     case 'DeadlineExtended':
@@ -170,7 +190,13 @@ export function commandBehind(
     case 'AssignmentReturned':
       return { ...base, type: 'ReturnAssignment', reason: recorded.data.reason };
     case 'RecommendationResolved':
-      return { ...base, type: 'ResolveRecommendation', resolution: recorded.data.resolution };
+      return {
+        ...base,
+        type: 'ResolveRecommendation',
+        resolution: recorded.data.resolution,
+        attachments,
+        document: documents?.data.document ?? null,
+      };
     case 'RecommendationReopened': {
       const d = recorded.data;
       return {
@@ -179,6 +205,7 @@ export function commandBehind(
         reason: d.reason,
         due: { dueAt: d.dueAt, basis: d.dueBasis },
         department: d.department,
+        coordinating,
       };
     }
     case 'ReminderSent': {
@@ -205,6 +232,7 @@ export function commandBehind(
         channel: d.channel,
         notice: d.notice,
         noticeId: d.noticeId,
+        department: d.department,
       };
     }
     case 'NotificationFailed': {
@@ -216,6 +244,7 @@ export function commandBehind(
         channel: d.channel,
         notice: d.notice,
         error: d.error,
+        department: d.department,
       };
     }
     case 'AssignmentTransferred': {
@@ -229,6 +258,64 @@ export function commandBehind(
         mergerId: d.mergerId,
       };
     }
+    case 'CoordinationTransferred': {
+      const d = recorded.data;
+      return {
+        ...base,
+        type: 'TransferAssignment',
+        fromDepartment: d.fromDepartment,
+        toDepartment: d.department,
+        reason: d.reason,
+        mergerId: d.mergerId,
+      };
+    }
+    case 'ContributionMade':
+      return { ...base, type: 'MakeContribution', note: recorded.data.note, attachments: recorded.data.attachments };
+    case 'ExplanationRequested': {
+      const d = recorded.data;
+      return { ...base, type: 'RequestExplanation', reason: d.reason, due: { dueAt: d.dueAt, basis: d.dueBasis } };
+    }
+    case 'ExplanationGiven':
+      return { ...base, type: 'GiveExplanation', text: recorded.data.text, attachments: recorded.data.attachments };
+    case 'CoordinationReminderSent': {
+      const d = recorded.data;
+      return {
+        ...base,
+        type: 'SendCoordinationReminder',
+        assignmentNo: d.assignmentNo,
+        department: d.department,
+        lead: d.lead,
+        dueAt: d.dueAt,
+        channels: d.channels,
+      };
+    }
+    case 'CoordinationEscalated': {
+      const d = recorded.data;
+      return {
+        ...base,
+        type: 'EscalateCoordination',
+        assignmentNo: d.assignmentNo,
+        department: d.department,
+        level: d.level,
+        dueAt: d.dueAt,
+        channels: d.channels,
+      };
+    }
+    case 'ExplanationReminderSent': {
+      const d = recorded.data;
+      return {
+        ...base,
+        type: 'SendExplanationReminder',
+        explanationNo: d.explanationNo,
+        lead: d.lead,
+        dueAt: d.dueAt,
+        channels: d.channels,
+      };
+    }
+    case 'RaisedInSession':
+    case 'DocumentsAttached':
+    case 'CoordinationRequested':
+      throw new Error(`${recorded.type} is appended with the event before it, never on its own`);
     default: {
       const unhandled: never = recorded;
       return unhandled;
@@ -236,10 +323,13 @@ export function commandBehind(
   }
 }
 
+/** Events a command appends right after its own one, in the same append (see decide). */
+const COMPANION_TYPES: ReadonlySet<string> = new Set(['RaisedInSession', 'DocumentsAttached', 'CoordinationRequested']);
+
 /**
  * "The log is a valid history": each recommendation stream, replayed event by event through the
- * domain's own `decide` (the command rebuilt from the event and the actor in its metadata), is
- * accepted at every step and yields exactly the recorded event. A second resolve, an assignment
+ * domain's own `decide` (the command rebuilt from the event, its companions and the actor in its
+ * metadata), is accepted at every step and yields exactly the recorded events. A second resolve, an assignment
  * of a resolved item or a reminder recorded twice would be refused here. Returns what is wrong.
  */
 export function replayProblems(events: LoggedEvent[]): string[] {
@@ -247,12 +337,16 @@ export function replayProblems(events: LoggedEvent[]): string[] {
   for (const [stream, list] of byStream(events.filter(isRecommendation))) {
     const id = stream.slice(RECOMMENDATION_STREAM_PREFIX.length);
     let state: RecommendationState = { status: 'none' };
-    for (const e of list) {
-      const recorded = upcast(e.type, e.data, e.metadata.schemaVersion);
+    for (let i = 0; i < list.length;) {
+      const e = list[i];
+      // A command's events: its own, then the companions appended with it.
+      let end = i + 1;
+      while (end < list.length && COMPANION_TYPES.has(list[end].type)) end += 1;
+      const group = list.slice(i, end).map((x) => upcast(x.type, x.data, x.metadata.schemaVersion));
+      const [recorded, ...companions] = group;
       try {
-        const produced = decide(commandBehind(id, recorded, e.metadata), state);
-        const same = produced.length === 1 && canonicalJson(produced[0]) === canonicalJson(recorded);
-        if (!same) {
+        const produced = decide(commandBehind(id, recorded, e.metadata, companions), state);
+        if (canonicalJson(produced) !== canonicalJson(group)) {
           problems.push(`${stream}@${e.revision} ${e.type}: decide gave ${canonicalJson(produced)} instead`);
         }
       } catch (error) {
@@ -263,7 +357,8 @@ export function replayProblems(events: LoggedEvent[]): string[] {
             .join(', ')}] (status ${state.status}): ${(error as Error).message}`,
         );
       }
-      state = evolve(state, recorded);
+      state = group.reduce(evolve, state);
+      i = end;
     }
   }
   return problems;

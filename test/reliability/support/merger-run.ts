@@ -71,16 +71,30 @@ export async function seedItems(
         title: `Recommendation ${i}: a second IT officer for the commune`,
         description: 'Raised at the working session with the provincial leaders; see the minutes.',
         category: 'staffing',
+        session: null,
+        attachments: [],
       },
     },
     { actor: SECRETARIAT, now: at(50), input: { type: 'AcceptRecommendation', note: null } },
     {
       actor: SECRETARIAT,
       now: at(40),
-      input: { type: 'AssignRecommendation', department, due: { dueAt, basis: { method: 'explicit' } }, instructions: null },
+      input: {
+        type: 'AssignRecommendation',
+        department,
+        due: { dueAt, basis: { method: 'explicit' } },
+        instructions: null,
+        coordinating: [],
+      },
     },
     ...(resolve
-      ? [{ actor: officer(department), now: at(30), input: { type: 'ResolveRecommendation' as const, resolution: 'Done.' } }]
+      ? [
+          {
+            actor: officer(department),
+            now: at(30),
+            input: { type: 'ResolveRecommendation' as const, resolution: 'Done.', attachments: [], document: null },
+          },
+        ]
       : []),
   ];
 

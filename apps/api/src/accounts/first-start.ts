@@ -1,7 +1,14 @@
 import { ForbiddenException, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AccountCommands, RecommendationCommands, seedDemoProvince, ServiceSetup, SETUP_ACTOR } from '@app/application';
+import {
+  AccountCommands,
+  RecommendationCommands,
+  seedDemoProvince,
+  ServiceSetup,
+  SETUP_ACTOR,
+  WorkingSessions,
+} from '@app/application';
 import { checkPassword, decideAccount, type Account, type Placement } from '@app/accounts';
 import { AppConfig, CLOCK, Directory, LOGGER, type Clock } from '@app/common';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
@@ -59,6 +66,7 @@ export class FirstStart implements OnApplicationBootstrap {
     private readonly accounts: AccountCommands,
     private readonly commands: RecommendationCommands,
     private readonly directory: Directory,
+    private readonly sessions: WorkingSessions,
   ) {
     this.setup = new ServiceSetup(store, clock);
   }
@@ -105,7 +113,11 @@ export class FirstStart implements OnApplicationBootstrap {
     );
     const demoAccounts: Array<{ username: string; role: string; password: string }> = [];
     if (input.demo) {
-      await seedDemoProvince(this.commands, this.directory, { count: 52, now: this.clock.now().getTime() });
+      await seedDemoProvince(this.commands, this.directory, {
+        count: 52,
+        now: this.clock.now().getTime(),
+        sessions: this.sessions,
+      });
       for (const demo of DEMO_ACCOUNTS) {
         const password = randomBytes(12).toString('base64url');
         await this.accounts.create({ ...demo, password }, { sub: account.id, name: account.name, role: 'admin' });

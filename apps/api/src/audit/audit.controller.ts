@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AttachmentStore } from '@app/attachments';
 import { AuditSigner, exportLines, verifyLog, type HeldCheckpoint } from '@app/audit';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { Public, Roles } from '../auth/auth.guard';
@@ -15,6 +16,7 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly signer: AuditSigner,
+    private readonly attachments: AttachmentStore,
   ) {}
 
   /** NDJSON, one event per line, written as the client reads (backpressure), resumable by position. */
@@ -45,7 +47,9 @@ export class AuditController {
   @Get('verify')
   @Roles('auditor')
   @Expensive()
-  @ApiOperation({ summary: 'Recompute every hash chain and check every signed checkpoint (and one you hold)' })
+  @ApiOperation({
+    summary: 'Recompute every hash chain, check every signed checkpoint (and one you hold), and hash every cited file again',
+  })
   async verify(@Query() dto: VerifyRequestDto) {
     const held: HeldCheckpoint[] = [];
     if (dto.position !== undefined || dto.rootHash !== undefined) {
@@ -57,7 +61,7 @@ export class AuditController {
       }
       held.push({ position: dto.position, events: dto.events, rootHash: dto.rootHash, signature: dto.signature });
     }
-    return verifyLog(this.store, { publicKey: this.signer.publicKey, held });
+    return verifyLog(this.store, { publicKey: this.signer.publicKey, held, files: this.attachments });
   }
 
   @Get('public-key')

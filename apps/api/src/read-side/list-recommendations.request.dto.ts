@@ -1,7 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MinPositionDto } from './min-position.dto';
+
+/** The form of every id this service gives out. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -11,10 +14,28 @@ export class ListRecommendationsRequestDto extends MinPositionDto {
   @IsIn(['raised', 'accepted', 'declined', 'assigned', 'resolved'])
   status?: string;
 
-  @ApiPropertyOptional({ example: 'home-affairs' })
+  @ApiPropertyOptional({
+    example: 'home-affairs',
+    description: "the item's lead department now; with involvement, the department whose involvement is asked for",
+  })
   @IsOptional()
   @IsString()
   department?: string;
+
+  @ApiPropertyOptional({
+    enum: ['lead', 'coordinating'],
+    description:
+      "extension: items the department leads or led (lead), or coordinates or coordinated (coordinating); the department is the one named by department=, else the caller's own",
+  })
+  @IsOptional()
+  @IsIn(['lead', 'coordinating'])
+  involvement?: 'lead' | 'coordinating';
+
+  @ApiPropertyOptional({ description: 'extension: items raised at this recorded working session (its id)' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Matches(UUID, { message: 'sessionId must be the id of a working session' })
+  sessionId?: string;
 
   @ApiPropertyOptional({ example: 'tam-thanh' })
   @IsOptional()

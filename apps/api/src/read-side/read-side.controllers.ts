@@ -19,7 +19,8 @@ export class RecommendationListController {
 
   @Get()
   @ApiOperation({
-    summary: 'Filter, search and page through recommendations; a department sees what it holds or held, a commune its own',
+    summary:
+      'Filter, search and page through recommendations; a department sees what it leads or coordinates now or did before, a commune its own',
   })
   list(@Query() dto: ListRecommendationsRequestDto, @CurrentActor() actor: Actor) {
     const { minPosition: _, ...filters } = dto;
@@ -47,7 +48,10 @@ export class ReportsController {
   @Get('summary')
   @Expensive(withAsOf)
   @ApiOperation({
-    summary: 'Totals by status; per department open, overdue, resolved, on-time rate, median days to resolve, ageing',
+    summary:
+      'Totals by status; per lead department open, overdue, resolved, on-time rate, median days to resolve, ageing, explanations pending and late; coordination per coordinating department; explanation totals',
+    description:
+      "Each item counts for its lead department. coordination: [{ department, due, contributed, contributedLate, missing }] over the coordinating parts requested in the period (contributed by their due date, after it, or missing: none yet and past due, or the assignment ended without it). explanations: { pending, late, answered, answeredLate } (pending and late as of the report's instant, answered in the period). With asOf every figure is as it stood then.",
   })
   summary(@Query() dto: SummaryReportRequestDto, @CurrentActor() actor: Actor) {
     const period = { from: dto.from ? new Date(dto.from) : undefined, to: dto.to ? new Date(dto.to) : undefined };

@@ -12,6 +12,9 @@ import { ReportProgressController } from './report-progress/report-progress.cont
 import { RequestExtensionController } from './request-extension/request-extension.controller';
 import { ResolveRecommendationController } from './resolve-recommendation/resolve-recommendation.controller';
 import { ReturnAssignmentController } from './return-assignment/return-assignment.controller';
+import { MakeContributionController } from './make-contribution/make-contribution.controller';
+import { RequestExplanationController } from './request-explanation/request-explanation.controller';
+import { GiveExplanationController } from './give-explanation/give-explanation.controller';
 
 /**
  * The route of every user command. The type makes a missing entry a compile error; the check
@@ -29,6 +32,9 @@ const COMMAND_CONTROLLERS: { [T in UserCommandType]: Type } = {
   ReturnAssignment: ReturnAssignmentController,
   ResolveRecommendation: ResolveRecommendationController,
   ReopenRecommendation: ReopenRecommendationController,
+  MakeContribution: MakeContributionController,
+  RequestExplanation: RequestExplanationController,
+  GiveExplanation: GiveExplanationController,
 };
 
 /** The controllers of {@link COMMAND_CONTROLLERS}, after checking that each serves its own command. */

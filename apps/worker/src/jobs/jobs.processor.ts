@@ -6,7 +6,7 @@ import { RecommendationCommands, RecommendationStream } from '@app/application';
 import { DIRECTORY_STREAM, type DirectoryEvent } from '@app/accounts';
 import { AppConfig, LOGGER } from '@app/common';
 import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@app/event-store';
-import { openAssignmentIds, ReadModelReader } from '@app/read-models';
+import { openInvolvements, ReadModelReader } from '@app/read-models';
 import { DomainError, ErrorCodes, type Actor } from '@app/recommendations';
 import { JobName, QueueName, type JobPayloads, type JobProgress } from '@app/reminders';
 import { DEFAULT_JOB_OPTIONS, KEEP_FINISHED, RECOVER_PROMPTLY } from '../reminders/job-options';
@@ -18,11 +18,12 @@ const IN_FLIGHT = 8;
 const MAX_ERRORS = 50;
 
 /**
- * A merger of departments, item by item: each open assignment of the merged department moves to
- * the department it merged into, one AssignmentTransferred citing the merger. Resumable: a re-run
- * (a crash, a retry) lists what the merged department still holds; an item moved already is
- * refused by the domain (it no longer holds it), and each event's id comes from the merger and
- * the item, so no item moves twice.
+ * A merger of departments, item by item: each open assignment the merged department leads or
+ * coordinates moves to the department it merged into, one event citing the merger
+ * (AssignmentTransferred for the lead's part, CoordinationTransferred for a coordinating one).
+ * Resumable: a re-run (a crash, a retry) lists what the merged department still holds; an item
+ * moved already is refused by the domain (it no longer holds it), and each event's id comes from
+ * the merger and the item, so no item moves twice.
  */
 @Processor(QueueName.Jobs, { concurrency: 1, ...KEEP_FINISHED, ...RECOVER_PROMPTLY })
 export class JobsProcessor extends TypedProcessor implements OnApplicationBootstrap {
@@ -69,7 +70,7 @@ export class JobsProcessor extends TypedProcessor implements OnApplicationBootst
   private async merge(job: Job<JobPayloads[JobName.MergeDepartment]>): Promise<JobProgress> {
     const { mergerId, from, into, reason, position } = job.data;
     await this.readModelsAt(BigInt(position));
-    const ids = openAssignmentIds(this.readModels.connection(), from);
+    const ids = openInvolvements(this.readModels.connection(), from);
     const before = typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null;
     // The total is fixed by the first run, before anything moves; a re-run counts what it no longer finds as done.
     const total = before?.total ?? ids.length;
@@ -109,13 +110,15 @@ export class JobsProcessor extends TypedProcessor implements OnApplicationBootst
     }
   }
 
-  /** The item no longer holds the merged department: moved by this merger (an earlier run), or no longer open there. */
+  /** The item no longer involves the merged department: moved by this merger (an earlier run), or no longer open there. */
   private async movedAlready(id: string, error: unknown, data: JobPayloads[JobName.MergeDepartment]): Promise<boolean> {
     if (!(error instanceof DomainError)) return false;
     if (error.code !== ErrorCodes.notHeldByDepartment && error.code !== ErrorCodes.invalidTransition) return false;
     const { state } = await this.streams.current(id);
     // Returned or resolved meanwhile, or moved: in every case nothing of the merged department is left on it.
-    return state.status !== 'assigned' || state.assignment.department !== data.from;
+    if (state.status !== 'assigned') return true;
+    const { department, coordinating } = state.assignment;
+    return department !== data.from && !coordinating.some((c) => c.department === data.from);
   }
 
   private async readModelsAt(position: bigint): Promise<void> {

@@ -3,14 +3,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfig, CLOCK, parseDuration, type Clock } from '@app/common';
 import {
+  coordinationEscalationJobId,
+  coordinationReminderJobId,
   escalationJobId,
+  explanationReminderJobId,
+  nextCoordinationEscalation,
   nextEscalation,
   parseLeads,
+  planCoordination,
   planDeadline,
+  planExplanation,
   QueueName,
   reminderJobId,
+  type CoordinationDeadline,
   type Deadline,
+  type ExplanationDeadline,
   type Lead,
+  type PlanOptions,
   type PlannedJob,
 } from '@app/reminders';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
@@ -33,6 +42,28 @@ export class DeadlineJobs {
   /** Plans the reminders and the first escalation of a new due date. */
   async schedule(deadline: Deadline): Promise<void> {
     for (const job of planDeadline(deadline, this.leads)) await this.add(job);
+  }
+
+  /** Plans the reminders and the first escalation (after `options.escalationLevel`) of a coordinating department's due date. */
+  async scheduleCoordination(
+    deadline: CoordinationDeadline,
+    options: Pick<PlanOptions, 'alreadySent' | 'escalationLevel'> = {},
+  ): Promise<void> {
+    const planned = planCoordination(deadline, this.leads, { ...options, escalationEveryMs: this.escalationEveryMs });
+    for (const job of planned) await this.add(job);
+  }
+
+  /** Plans the reminders of an explanation's due date (it has no escalations). */
+  async scheduleExplanation(deadline: ExplanationDeadline): Promise<void> {
+    for (const job of planExplanation(deadline, this.leads)) await this.add(job);
+  }
+
+  /** The next escalation after `level` of a coordinating department's due date, while it has not contributed. */
+  async scheduleNextCoordinationEscalation(
+    target: { recommendationId: string; assignmentNo: number; department: string; dueAt: string },
+    level: number,
+  ): Promise<void> {
+    await this.add(nextCoordinationEscalation(target, level + 1, this.escalationEveryMs));
   }
 
   /** The next escalation after `level`, while the item stays open. */
@@ -72,13 +103,38 @@ export class DeadlineJobs {
 
   /**
    * Removes the jobs of an assignment that became stale (resolved, returned, extended). A job
-   * already running cannot be removed; it will find the item changed and do nothing.
+   * already running cannot be removed; it will find the item changed and do nothing. The same
+   * holds for the removals below.
    */
   async removeAssignment(recommendationId: string, assignmentNo: number, escalationsUpTo: number): Promise<void> {
     const ids = [
       ...this.leads.map((lead) => reminderJobId(recommendationId, assignmentNo, lead.label)),
       ...Array.from({ length: escalationsUpTo + 1 }, (_, i) => escalationJobId(recommendationId, assignmentNo, i + 1)),
     ];
+    await this.removeIds(ids);
+  }
+
+  /** Removes the jobs of a coordinating department's part that became stale (contributed, moved, the assignment ended). */
+  async removeCoordination(
+    recommendationId: string,
+    assignmentNo: number,
+    department: string,
+    escalationsUpTo: number,
+  ): Promise<void> {
+    await this.removeIds([
+      ...this.leads.map((lead) => coordinationReminderJobId(recommendationId, assignmentNo, department, lead.label)),
+      ...Array.from({ length: escalationsUpTo + 1 }, (_, i) =>
+        coordinationEscalationJobId(recommendationId, assignmentNo, department, i + 1),
+      ),
+    ]);
+  }
+
+  /** Removes the reminders of an explanation that was given. */
+  async removeExplanation(recommendationId: string, explanationNo: number): Promise<void> {
+    await this.removeIds(this.leads.map((lead) => explanationReminderJobId(recommendationId, explanationNo, lead.label)));
+  }
+
+  private async removeIds(ids: string[]): Promise<void> {
     await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
   }
 }

@@ -5,7 +5,15 @@ import type { Logger } from 'pino';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
 import { deterministicUuid, type RecordedEvent } from '@app/event-store';
 import { RecommendationCommands, RecommendationStream, type CommandInput } from '@app/application';
-import { DomainError, ErrorCodes, isNotice, upcastStored, type Actor, type NoticeEvent } from '@app/recommendations';
+import {
+  DomainError,
+  ErrorCodes,
+  isNotice,
+  leadDepartment,
+  upcastStored,
+  type Actor,
+  type NoticeEvent,
+} from '@app/recommendations';
 import { isChannel, JobName, noticeOf, QueueName, type JobPayloads } from '@app/reminders';
 import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
@@ -23,6 +31,12 @@ export const reminderSeed = (p: JobPayloads[JobName.Reminder]) =>
   `reminder-${p.recommendationId}-${p.assignmentNo}-${p.lead}-${Date.parse(p.dueAt)}`;
 export const escalationSeed = (p: JobPayloads[JobName.Escalation]) =>
   `escalation-${p.recommendationId}-${p.assignmentNo}-${p.level}-${Date.parse(p.dueAt)}`;
+export const coordinationReminderSeed = (p: JobPayloads[JobName.CoordinationReminder]) =>
+  `coordination-reminder-${p.recommendationId}-${p.assignmentNo}-${p.department}-${p.lead}-${Date.parse(p.dueAt)}`;
+export const coordinationEscalationSeed = (p: JobPayloads[JobName.CoordinationEscalation]) =>
+  `coordination-escalation-${p.recommendationId}-${p.assignmentNo}-${p.department}-${p.level}-${Date.parse(p.dueAt)}`;
+export const explanationReminderSeed = (p: JobPayloads[JobName.ExplanationReminder]) =>
+  `explanation-reminder-${p.recommendationId}-${p.explanationNo}-${p.lead}-${Date.parse(p.dueAt)}`;
 
 /** The item a deadline job is about, as read when the job runs. */
 interface Target {
@@ -34,10 +48,12 @@ interface Target {
 }
 
 /**
- * Fires reminders and escalations. Each job re-reads the item: only if it is still assigned, on
- * the same assignment and due date, does it record the event — with an id derived from the job,
- * so running a job twice records once — and then hands the notice, built from the event as
- * recorded, to the notifier.
+ * Fires reminders and escalations: of the lead's due date, of each coordinating department's own
+ * due date, and of an explanation's. Each job re-reads the item: only if its due date still
+ * applies (the same assignment and due date; a part not yet contributed; an explanation not yet
+ * given) does it record the event — with an id derived from the job, so running a job twice
+ * records once — and then hands the notice, built from the event as recorded, to the notifier:
+ * the department the event names (the lead, or the coordinating department) is notified.
  */
 @Processor(QueueName.Deadlines, { concurrency: DEADLINES_CONCURRENCY, ...KEEP_FINISHED, ...RECOVER_PROMPTLY })
 export class DeadlinesProcessor extends TypedProcessor {
@@ -45,6 +61,9 @@ export class DeadlinesProcessor extends TypedProcessor {
   readonly handlers: Handlers = {
     [JobName.Reminder]: (job) => this.remind(job),
     [JobName.Escalation]: (job) => this.escalate(job),
+    [JobName.CoordinationReminder]: (job) => this.remindCoordinating(job),
+    [JobName.CoordinationEscalation]: (job) => this.escalateCoordinating(job),
+    [JobName.ExplanationReminder]: (job) => this.remindExplanation(job),
   };
 
   constructor(
@@ -98,6 +117,93 @@ export class DeadlinesProcessor extends TypedProcessor {
     await this.notify(notice, target);
     await this.jobs.scheduleNextEscalation({ recommendationId, assignmentNo, dueAt }, level);
     return 'escalated';
+  }
+
+  private async remindCoordinating(job: Job<JobPayloads[JobName.CoordinationReminder]>): Promise<string> {
+    const { recommendationId, assignmentNo, department, dueAt, lead } = job.data;
+    const seed = coordinationReminderSeed(job.data);
+    const target = await this.coordinating(recommendationId, assignmentNo, department, dueAt);
+    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
+    const command = {
+      type: 'SendCoordinationReminder' as const,
+      recommendationId,
+      assignmentNo,
+      department,
+      lead,
+      dueAt: target.dueAt,
+      channels: this.notifier.channelsFor(department),
+    } satisfies CommandInput;
+    const notice = await this.record(command, job, seed);
+    if (!notice) return 'stale';
+    await this.notify(notice, target);
+    return 'sent';
+  }
+
+  private async escalateCoordinating(job: Job<JobPayloads[JobName.CoordinationEscalation]>): Promise<string> {
+    const { recommendationId, assignmentNo, department, dueAt, level } = job.data;
+    const seed = coordinationEscalationSeed(job.data);
+    const target = await this.coordinating(recommendationId, assignmentNo, department, dueAt);
+    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
+    const now = this.clock.now();
+    if (now.getTime() < Date.parse(dueAt)) throw new Error(`coordination escalation ${level} woke before the due date ${dueAt}`);
+    const command = {
+      type: 'EscalateCoordination' as const,
+      recommendationId,
+      assignmentNo,
+      department,
+      level,
+      dueAt: target.dueAt,
+      channels: this.notifier.channelsFor(department),
+    } satisfies CommandInput;
+    const notice = await this.record(command, job, seed, now);
+    if (!notice) return 'stale';
+    await this.notify(notice, target);
+    await this.jobs.scheduleNextCoordinationEscalation({ recommendationId, assignmentNo, department, dueAt }, level);
+    return 'escalated';
+  }
+
+  /** Reminds the lead department of an explanation it owes; explanations are not escalated (see planExplanation). */
+  private async remindExplanation(job: Job<JobPayloads[JobName.ExplanationReminder]>): Promise<string> {
+    const { recommendationId, explanationNo, dueAt, lead } = job.data;
+    const seed = explanationReminderSeed(job.data);
+    const target = await this.explaining(recommendationId, explanationNo, dueAt);
+    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
+    const command = {
+      type: 'SendExplanationReminder' as const,
+      recommendationId,
+      explanationNo,
+      lead,
+      dueAt: target.dueAt,
+      channels: this.notifier.channelsFor(target.department),
+    } satisfies CommandInput;
+    const notice = await this.record(command, job, seed);
+    if (!notice) return 'stale';
+    await this.notify(notice, target);
+    return 'sent';
+  }
+
+  /** A coordinating department's part if the job still applies to it: the same assignment and due date, not contributed yet. */
+  private async coordinating(id: string, assignmentNo: number, department: string, dueAt: string): Promise<Target | null> {
+    const { state } = await this.streams.current(id);
+    if (state.status !== 'assigned' || state.assignment.assignmentNo !== assignmentNo) return null;
+    const part = state.assignment.coordinating.find((c) => c.department === department);
+    if (!part || part.contributedAt !== null || Date.parse(part.dueAt) !== Date.parse(dueAt)) return null;
+    return { id, title: state.title, commune: state.commune, department, dueAt: part.dueAt };
+  }
+
+  /**
+   * The explanation if the job still applies to it: the same one, due at the same time, not given
+   * yet, on an item its lead department can answer it on (assigned, or resolved since).
+   */
+  private async explaining(id: string, explanationNo: number, dueAt: string): Promise<Target | null> {
+    const { state } = await this.streams.current(id);
+    if (state.status !== 'assigned' && state.status !== 'resolved') return null;
+    const { explanation } = state;
+    const department = leadDepartment(state);
+    if (!explanation || !department || explanation.explanationNo !== explanationNo || explanation.answeredAt !== null)
+      return null;
+    if (Date.parse(explanation.dueAt) !== Date.parse(dueAt)) return null;
+    return { id, title: state.title, commune: state.commune, department, dueAt: explanation.dueAt };
   }
 
   /** The item's current assignment if the job still applies to it. */

@@ -50,7 +50,8 @@ export class NotificationsProcessor extends TypedProcessor {
   }
 
   /**
-   * Records the outcome on the item the notice is about (a digest is about none). Either outcome
+   * Records the outcome on the item the notice is about (a digest is about none), for the
+   * department the notice was for. Either outcome
    * takes its event id from the same seed, so whichever is recorded first is the only one: a retry
    * or re-run records the same outcome once, and the other outcome is refused as a reused seed.
    */
@@ -60,7 +61,15 @@ export class NotificationsProcessor extends TypedProcessor {
   ): Promise<void> {
     const { channel, notice, assignmentNo } = job.data;
     if (!notice.recommendation || assignmentNo === null) return;
-    const input = { ...outcome, recommendationId: notice.recommendation.id, assignmentNo, channel, notice: notice.kind };
+    // Recorded for the department the notice went to: a coordinating department's, or the lead's as it was then.
+    const input = {
+      ...outcome,
+      recommendationId: notice.recommendation.id,
+      assignmentNo,
+      channel,
+      notice: notice.kind,
+      department: notice.department,
+    };
     try {
       await this.commands.execute(input as CommandInput, SYSTEM_ACTOR, {
         correlationId: String(job.id),

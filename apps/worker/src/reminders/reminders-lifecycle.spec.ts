@@ -12,7 +12,13 @@ const processor = (queueName: QueueName, handlers: Handlers) => ({ queueName, ha
 /** The three queues with a handler for every job: the shape the worker must have. */
 function complete(): TypedProcessor[] {
   return [
-    processor(QueueName.Deadlines, { [JobName.Reminder]: handle, [JobName.Escalation]: handle }),
+    processor(QueueName.Deadlines, {
+      [JobName.Reminder]: handle,
+      [JobName.Escalation]: handle,
+      [JobName.CoordinationReminder]: handle,
+      [JobName.CoordinationEscalation]: handle,
+      [JobName.ExplanationReminder]: handle,
+    }),
     processor(QueueName.Notifications, { [JobName.Notify]: handle }),
     processor(QueueName.Maintenance, { [JobName.Reconcile]: handle, [JobName.DailyDigest]: handle }),
   ];

@@ -3,6 +3,7 @@ import type { Directory } from '@app/common';
 import type { Actor } from '@app/recommendations';
 import type { CommandInput, DeadlineInput } from '../command-input';
 import type { RecommendationCommands } from '../recommendation-commands';
+import type { WorkingSessions } from '../working-sessions';
 import { DEMO_PATHS, DEMO_REQUESTS, type DemoPath } from './demo-scenarios';
 
 const DAY = 86_400_000;
@@ -23,10 +24,11 @@ const officer = (department: string): Actor => ({
 export async function seedDemoProvince(
   commands: RecommendationCommands,
   directory: Directory,
-  options: { count: number; now: number },
+  options: { count: number; now: number; sessions?: WorkingSessions },
 ): Promise<Map<DemoPath, number>> {
   const { count, now } = options;
   const communes = directory.data.communes.filter((c) => c.workingGroup !== undefined);
+  const sessionOf = options.sessions ? await recordSeedSessions(options.sessions, directory) : new Map<number, string>();
   const tally = new Map<DemoPath, number>();
   for (let i = 0; i < count; i++) {
     const commune = communes[(i * 7) % communes.length];
@@ -55,8 +57,9 @@ export async function seedDemoProvince(
         title: request.title,
         description: request.description,
         category: request.category,
-        workingGroup: commune.workingGroup ?? null,
-        sessionDate: new Date(session).toISOString().slice(0, 10),
+        ...(commune.workingGroup !== undefined && sessionOf.has(commune.workingGroup)
+          ? { workingGroup: null, sessionDate: null, sessionId: sessionOf.get(commune.workingGroup) }
+          : { workingGroup: commune.workingGroup ?? null, sessionDate: new Date(session).toISOString().slice(0, 10) }),
       },
       0,
     );
@@ -89,9 +92,18 @@ export async function seedDemoProvince(
     const dept = request.department;
     const future = (days: number) => explicit(now + days * DAY);
     const firstDue = path === 'in-progress' || path === 'extended' ? future(20 + (i % 10)) : working(20);
+    // Items in progress have a coordinating department (phối hợp) that gives its part by an earlier date.
+    const coordinating =
+      path === 'in-progress' ? [{ department: request.otherDepartment, dueAt: new Date(now + 10 * DAY).toISOString() }] : [];
     await run(
       secretariat,
-      { type: 'AssignRecommendation', department: dept, due: firstDue, instructions: 'Report progress every two weeks.' },
+      {
+        type: 'AssignRecommendation',
+        department: dept,
+        due: firstDue,
+        instructions: 'Report progress every two weeks.',
+        coordinating,
+      },
       3,
     );
     await run(officer(dept), { type: 'AcknowledgeAssignment' }, 1);
@@ -112,7 +124,31 @@ export async function seedDemoProvince(
       continue;
     }
     await run(officer(dept), { type: 'ReportProgress', note: 'Draft plan sent to the commune for comments.' }, 7);
-    if (path === 'overdue-now' || path === 'in-progress') continue;
+    if (path === 'in-progress') {
+      if (i % 2 === 0)
+        await run(
+          officer(request.otherDepartment),
+          { type: 'MakeContribution', note: 'Our part: figures and a draft opinion sent to the lead department.' },
+          2,
+        );
+      continue;
+    }
+    if (path === 'overdue-now') {
+      // The committee requires a written explanation (giải trình) of every other overdue item, due in five days.
+      if (i % 2 === 0) {
+        const yesterday = Math.max(0, Math.floor((now - DAY - at) / DAY));
+        await run(
+          committee,
+          {
+            type: 'RequestExplanation',
+            reason: 'Overdue without an extension request: explain the delay in writing.',
+            due: explicit(now + 5 * DAY),
+          },
+          yesterday,
+        );
+      }
+      continue;
+    }
     if (path === 'extended') {
       const requested = new Date(now + 45 * DAY).toISOString();
       await run(
@@ -148,4 +184,33 @@ export async function seedDemoProvince(
     }
   }
   return tally;
+}
+
+/** 4 August 2025: the working groups of the Provincial Party Standing Committee met their communes (the seed articles). */
+export const SEED_SESSION_DATE = '2025-08-04';
+
+/**
+ * The sessions of 4 August 2025, one per working group of the directory with its communes and
+ * leader; recorded with ids derived from the group, so seeding again finds the same sessions.
+ */
+export async function recordSeedSessions(sessions: WorkingSessions, directory: Directory): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
+  for (const group of directory.data.workingGroups) {
+    const communes = directory.data.communes.filter((c) => c.workingGroup === group.number).map((c) => c.code);
+    if (communes.length === 0) continue;
+    const { id } = await sessions.record(
+      {
+        workingGroup: group.number,
+        date: SEED_SESSION_DATE,
+        communes,
+        place: null,
+        leader: group.leader,
+        minutesRef: null,
+      },
+      secretariat,
+      { idSeed: `demo-session-${SEED_SESSION_DATE}-${group.number}`, now: new Date(`${SEED_SESSION_DATE}T10:00:00Z`) },
+    );
+    ids.set(group.number, id);
+  }
+  return ids;
 }

@@ -171,6 +171,10 @@ export class AppConfig {
 
   @Matches(/^\d+(b|kb|mb)$/, { message: 'a size such as 100kb or 1mb' })
   BODY_LIMIT = '100kb';
+
+  /** The largest file POST /attachments accepts. */
+  @Matches(/^\d+(b|kb|mb)$/, { message: 'a size such as 20mb or 512kb' })
+  ATTACHMENT_LIMIT = '20mb';
 }
 
 /** A configuration value is missing or not allowed; the message is one line naming the variable. */

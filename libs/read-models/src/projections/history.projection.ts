@@ -29,7 +29,7 @@ type Version = Pick<
 > & {
   position: number;
   valid_from_ms: number;
-  /** Every department that held the item by then, as `,a,b,` (what a department's read scope looks at). */
+  /** Every department that held the item by then, lead or coordinating, as `,a,b,` (what a department's read scope looks at). */
   held: string;
 };
 
@@ -54,7 +54,7 @@ const MAX_CACHED = 20_000;
  */
 export class RecommendationHistoryProjection implements Projection {
   readonly name = 'recommendation-history';
-  readonly version = 2;
+  readonly version = 3;
   private s!: Record<'insert' | 'remove' | 'current', Database.Statement<unknown[]>>;
   /** The version in force of recently changed items, so most events need no read. */
   private readonly current = new Map<string, Version>();
@@ -182,7 +182,7 @@ function nextVersion(
         acknowledged_at: null,
         resolved_at: null,
         on_time: null,
-        held: same.held.includes(`,${d.department},`) ? same.held : `${same.held}${d.department},`,
+        held: holding(same.held, [d.department]),
       };
     }
     case 'AssignmentReturned':
@@ -199,15 +199,40 @@ function nextVersion(
     case 'DeadlineEscalated':
     case 'AssignmentTransferred': {
       const to = event.data.department;
-      return { ...same, department: to, held: same.held.includes(`,${to},`) ? same.held : `${same.held}${to},` };
+      return { ...same, department: to, held: holding(same.held, [to]) };
     }
+    case 'RaisedInSession':
+      return { ...same, working_group: event.data.workingGroup, session_date: event.data.sessionDate };
+    case 'CoordinationRequested':
+      return {
+        ...same,
+        held: holding(
+          same.held,
+          event.data.coordinating.map((c) => c.department),
+        ),
+      };
+    case 'CoordinationTransferred':
+      return { ...same, held: holding(same.held, [event.data.department]) };
     case 'NotificationDelivered':
     case 'NotificationFailed':
+    case 'DocumentsAttached':
+    case 'ContributionMade':
+    case 'ExplanationRequested':
+    case 'ExplanationGiven':
+    case 'CoordinationReminderSent':
+    case 'CoordinationEscalated':
+    case 'ExplanationReminderSent':
       // Only the revision moves; the version still records it, so an item as of any instant has its revision then.
+      // (Coordination and explanations carry their own times in their tables: reports of the past filter by them.)
       return same;
     default: {
       const unhandled: never = event;
       return unhandled;
     }
   }
+}
+
+/** `held` (`,a,b,`) with `departments` added, each once. */
+function holding(held: string, departments: readonly string[]): string {
+  return departments.reduce((all, d) => (all.includes(`,${d},`) ? all : `${all}${d},`), held);
 }

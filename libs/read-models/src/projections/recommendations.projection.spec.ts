@@ -6,11 +6,15 @@ import { join } from 'node:path';
 import { EventStreamRepository, SqliteEventStore, type RecordedEvent } from '@app/event-store';
 import { CURRENT_SCHEMA_VERSION, recommendationStream, type RecommendationEvent } from '@app/recommendations';
 import {
+  COORDINATION_DUE_AT,
   DAY,
   DUE_AT,
+  HOUR,
   LATER_DUE_AT,
+  LETTER,
   SESSION_AT,
   aRecommendation,
+  anAttachment,
   commune,
   plus,
 } from '../../../recommendations/src/testing/recommendation.builder';
@@ -23,6 +27,9 @@ import { dumpReadModel } from '../testing/dump-read-model';
 
 const HOME_AFFAIRS = 'home-affairs';
 const FINANCE = 'finance';
+const CONSTRUCTION = 'construction';
+const SCIENCE = 'science-technology';
+const SESSION_ID = '6f1c2a9e-3b1d-4c1e-9a57-0d2f3c4b5a61';
 /** What read-model-db.ts stores in due_ms while an item has no due date (it sorts last by the index). */
 const NO_DUE_MS = Number.MAX_SAFE_INTEGER;
 
@@ -119,6 +126,33 @@ class Harness {
     ).map((r) => r.department);
   }
 
+  /** Departments that held the item, with how: `department:involvement`. */
+  involvements(id: string): string[] {
+    return (
+      this.db
+        .prepare('SELECT department, involvement FROM recommendation_departments WHERE id = ? ORDER BY department, involvement')
+        .all(id) as Array<{ department: string; involvement: string }>
+    ).map((r) => `${r.department}:${r.involvement}`);
+  }
+
+  parts(id: string): Part[] {
+    return this.db
+      .prepare('SELECT * FROM coordination WHERE id = ? ORDER BY assignment_no, started_at, department')
+      .all(id) as Part[];
+  }
+
+  explanations(id: string): unknown[] {
+    return this.db.prepare('SELECT * FROM explanations WHERE id = ? ORDER BY explanation_no').all(id);
+  }
+
+  cited(id: string): string[] {
+    return (
+      this.db.prepare('SELECT attachment_id FROM attachment_refs WHERE id = ? ORDER BY attachment_id').all(id) as Array<{
+        attachment_id: string;
+      }>
+    ).map((r) => r.attachment_id);
+  }
+
   resolutions(id: string): unknown[] {
     return this.db.prepare('SELECT * FROM resolutions WHERE id = ? ORDER BY position').all(id);
   }
@@ -139,6 +173,22 @@ class Harness {
     this.db.close();
     await this.store.close();
   }
+}
+
+/** A coordinating department's part as stored. */
+interface Part {
+  id: string;
+  assignment_no: number;
+  department: string;
+  due_at: string;
+  due_ms: number;
+  due_set_at: string;
+  started_at: string;
+  contributed_at: string | null;
+  reminders_sent: string;
+  escalation_level: number;
+  ended_at: string | null;
+  end_reason: string | null;
 }
 
 /** A projection that delegates to the real one but throws when applying its `failOn`-th event. */
@@ -199,6 +249,7 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
         title: 'Second IT staff to the commune',
         raised_at: SESSION_AT,
         raised_by: 'tam-thanh-clerk',
+        session_id: null,
         department: null,
         assignment_no: null,
         assigned_at: null,
@@ -638,5 +689,262 @@ describe('RecommendationsProjection on real SQLite files, fed by the ProjectionR
     await expect(h.runner.waitFor(position, 5_000)).resolves.toBe(true);
     expect(h.row('rec-1')).toMatchObject({ status: 'raised', last_position: Number(position) });
     expect(h.checkpoint()).toBe(Number(position));
+  });
+});
+
+describe('RecommendationsProjection: sessions, coordinating departments, explanations and attachments', () => {
+  let dir: string;
+  let h: Harness;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fut-projection-practice-'));
+    h = new Harness(dir);
+  });
+  afterEach(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Assigned to home-affairs (at 04:00, due DUE_AT) with finance and construction coordinating (requested at 05:00). */
+  const coordinated = (id = 'rec-1') =>
+    aRecommendation(id).accepted().assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT }).coordinatedBy([FINANCE, CONSTRUCTION]);
+  const REQUESTED_AT = plus(SESSION_AT, 3 * HOUR);
+  const openPart = (department: string, fields: Partial<Part> = {}): Part => ({
+    id: 'rec-1',
+    assignment_no: 1,
+    department,
+    due_at: COORDINATION_DUE_AT,
+    due_ms: Date.parse(COORDINATION_DUE_AT),
+    due_set_at: REQUESTED_AT,
+    started_at: REQUESTED_AT,
+    contributed_at: null,
+    reminders_sent: '',
+    escalation_level: 0,
+    ended_at: null,
+    end_reason: null,
+    ...fields,
+  });
+
+  it('RaisedInSession records the session on the row, with the working group and date it gives', async () => {
+    const history = aRecommendation('rec-1').inSession(SESSION_ID, { workingGroup: 3, sessionDate: '2025-08-05' }).build();
+    const positions = await h.project('rec-1', history);
+    expect(h.row('rec-1')).toMatchObject({
+      session_id: SESSION_ID,
+      working_group: 3,
+      session_date: '2025-08-05',
+      status: 'raised',
+      revision: 1,
+      last_position: Number(positions[1]),
+    });
+  });
+
+  it('CoordinationRequested: each department holds the item as coordinating and gets its own part; the lead stays', async () => {
+    const positions = await h.project('rec-1', coordinated().build());
+    expect(h.involvements('rec-1')).toEqual([`${CONSTRUCTION}:coordinating`, `${FINANCE}:coordinating`, `${HOME_AFFAIRS}:lead`]);
+    expect(h.held('rec-1')).toEqual([CONSTRUCTION, FINANCE, HOME_AFFAIRS]);
+    expect(h.parts('rec-1')).toEqual([openPart(CONSTRUCTION), openPart(FINANCE)]);
+    expect(h.row('rec-1')).toMatchObject({
+      status: 'assigned',
+      department: HOME_AFFAIRS,
+      due_at: DUE_AT,
+      revision: 3,
+      last_position: Number(positions[3]),
+    });
+  });
+
+  it("ContributionMade keeps the first contribution's time; a part's reminders and escalations are its own, and owe deliveries", async () => {
+    const first = plus(SESSION_AT, 10 * DAY);
+    const builder = coordinated()
+      .contributed(FINANCE, { at: first })
+      .contributed(FINANCE, { at: plus(first, DAY) })
+      .coordinationReminded(CONSTRUCTION, { lead: '3d' })
+      .coordinationReminded(CONSTRUCTION, { lead: '1d' })
+      .coordinationEscalated(CONSTRUCTION, { level: 2 })
+      .coordinationEscalated(CONSTRUCTION, { level: 1 });
+    const positions = await h.project('rec-1', builder.build());
+    expect(h.parts('rec-1')).toEqual([
+      openPart(CONSTRUCTION, { reminders_sent: '3d,1d,', escalation_level: 2 }),
+      openPart(FINANCE, { contributed_at: first }),
+    ]);
+    expect(h.row('rec-1')).toMatchObject({
+      reminders_sent: '',
+      escalation_level: 0,
+      revision: 9,
+      last_position: Number(positions[9]),
+    });
+    expect(h.pending()).toHaveLength(4);
+  });
+
+  it('CoordinationTransferred moves the part to the department that took it over: same due date, contribution and reminders', async () => {
+    const at = plus(SESSION_AT, 5 * DAY);
+    await h.project(
+      'rec-1',
+      coordinated().coordinationReminded(FINANCE).coordinationTransferred(FINANCE, SCIENCE, { at }).build(),
+    );
+    expect(h.parts('rec-1')).toEqual([
+      openPart(CONSTRUCTION),
+      openPart(FINANCE, { reminders_sent: '3d,', ended_at: at, end_reason: 'transferred' }),
+      openPart(SCIENCE, { reminders_sent: '3d,', started_at: at }),
+    ]);
+    expect(h.involvements('rec-1')).toContain(`${SCIENCE}:coordinating`);
+    expect(h.involvements('rec-1')).toContain(`${FINANCE}:coordinating`);
+  });
+
+  it('a department that handed its part over and takes one over again has a row for each time', async () => {
+    const away = plus(SESSION_AT, 5 * DAY);
+    const back = plus(SESSION_AT, 6 * DAY);
+    const history = coordinated()
+      .coordinationTransferred(FINANCE, SCIENCE, { at: away })
+      .coordinationTransferred(CONSTRUCTION, FINANCE, { at: back })
+      .build();
+    await h.project('rec-1', history);
+    expect(h.parts('rec-1')).toEqual([
+      openPart(CONSTRUCTION, { ended_at: back, end_reason: 'transferred' }),
+      openPart(FINANCE, { ended_at: away, end_reason: 'transferred' }),
+      openPart(SCIENCE, { started_at: away }),
+      openPart(FINANCE, { started_at: back }),
+    ]);
+  });
+
+  it("CoordinationTransferred into a department already on the assignment ends the part: it merges with that one's own", async () => {
+    const history = coordinated()
+      .contributed(CONSTRUCTION)
+      .coordinationTransferred(FINANCE, CONSTRUCTION, { at: plus(SESSION_AT, 5 * DAY) })
+      .coordinationTransferred(CONSTRUCTION, HOME_AFFAIRS, { at: plus(SESSION_AT, 6 * DAY) })
+      .build();
+    await h.project('rec-1', history);
+    expect(h.parts('rec-1')).toEqual([
+      openPart(CONSTRUCTION, {
+        contributed_at: plus(SESSION_AT, 4 * HOUR),
+        ended_at: plus(SESSION_AT, 6 * DAY),
+        end_reason: 'transferred',
+      }),
+      openPart(FINANCE, { ended_at: plus(SESSION_AT, 5 * DAY), end_reason: 'transferred' }),
+    ]);
+    expect(h.involvements('rec-1')).toEqual([`${CONSTRUCTION}:coordinating`, `${FINANCE}:coordinating`, `${HOME_AFFAIRS}:lead`]);
+  });
+
+  it('AssignmentTransferred to a coordinating department ends its part: it leads the assignment now', async () => {
+    const at = plus(SESSION_AT, 5 * DAY);
+    await h.project('rec-1', coordinated().transferred(FINANCE, { at }).build());
+    expect(h.row('rec-1')).toMatchObject({ department: FINANCE, status: 'assigned' });
+    expect(h.parts('rec-1')).toEqual([openPart(CONSTRUCTION), openPart(FINANCE, { ended_at: at, end_reason: 'transferred' })]);
+    expect(h.involvements('rec-1')).toEqual([
+      `${CONSTRUCTION}:coordinating`,
+      `${FINANCE}:coordinating`,
+      `${FINANCE}:lead`,
+      `${HOME_AFFAIRS}:lead`,
+    ]);
+  });
+
+  it.each<[string, (b: ReturnType<typeof coordinated>, at: string) => ReturnType<typeof coordinated>, string]>([
+    ['AssignmentReturned', (b, at) => b.returned({ at }), 'returned'],
+    ['RecommendationResolved', (b, at) => b.resolved({ at }), 'resolved'],
+  ])('%s ends every open part with the assignment, contributed or not', async (_type, end, reason) => {
+    const at = plus(SESSION_AT, 20 * DAY);
+    const contributedAt = plus(SESSION_AT, 4 * HOUR);
+    await h.project('rec-1', end(coordinated().contributed(FINANCE), at).build());
+    expect(h.parts('rec-1')).toEqual([
+      openPart(CONSTRUCTION, { ended_at: at, end_reason: reason }),
+      openPart(FINANCE, { contributed_at: contributedAt, ended_at: at, end_reason: reason }),
+    ]);
+  });
+
+  it('a new assignment has parts of its own; those of the earlier one stay ended', async () => {
+    const returnedAt = plus(SESSION_AT, 2 * DAY);
+    const builder = coordinated()
+      .returned({ at: returnedAt })
+      .assignedTo(SCIENCE, { dueAt: LATER_DUE_AT })
+      .coordinatedBy([FINANCE]);
+    await h.project('rec-1', builder.build());
+    expect(h.parts('rec-1')).toEqual([
+      openPart(CONSTRUCTION, { ended_at: returnedAt, end_reason: 'returned' }),
+      openPart(FINANCE, { ended_at: returnedAt, end_reason: 'returned' }),
+      openPart(FINANCE, {
+        assignment_no: 2,
+        due_set_at: plus(returnedAt, 2 * HOUR),
+        started_at: plus(returnedAt, 2 * HOUR),
+      }),
+    ]);
+  });
+
+  it('ExplanationRequested, ExplanationReminderSent and ExplanationGiven keep one row per explanation, answered even after resolution', async () => {
+    const requestedAt = plus(DUE_AT, DAY);
+    const dueAt = plus(requestedAt, 7 * DAY);
+    const answeredAt = plus(dueAt, DAY);
+    const builder = aRecommendation('rec-1')
+      .accepted()
+      .assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT })
+      .explanationRequested({ at: requestedAt, dueAt })
+      .explanationReminded({ lead: '1d' })
+      .resolved()
+      .explained(HOME_AFFAIRS, { at: answeredAt, attachments: [anAttachment('explanation-letter')] });
+    const positions = await h.project('rec-1', builder.build());
+    expect(h.explanations('rec-1')).toEqual([
+      {
+        id: 'rec-1',
+        explanation_no: 1,
+        assignment_no: 1,
+        department: HOME_AFFAIRS,
+        requested_at: requestedAt,
+        due_at: dueAt,
+        due_ms: Date.parse(dueAt),
+        answered_at: answeredAt,
+        on_time: 0,
+        reminders_sent: '1d,',
+      },
+    ]);
+    expect(h.row('rec-1')).toMatchObject({ status: 'resolved', revision: 6, last_position: Number(positions[6]) });
+    expect(h.cited('rec-1')).toEqual(['explanation-letter']);
+  });
+
+  it('DocumentsAttached, ContributionMade and ExplanationGiven record which files the item cites', async () => {
+    const builder = aRecommendation('rec-1')
+      .documentsAttached('raise', [anAttachment('minutes-page'), anAttachment('photo')])
+      .accepted()
+      .assignedTo(HOME_AFFAIRS, { dueAt: DUE_AT })
+      .coordinatedBy([FINANCE])
+      .contributed(FINANCE, { attachments: [anAttachment('budget-note')] })
+      .progressReported()
+      .documentsAttached('progress', [anAttachment('photo')])
+      .explanationRequested()
+      .explained(HOME_AFFAIRS, { attachments: [anAttachment('explanation')] })
+      .resolved()
+      .documentsAttached('resolution', [anAttachment('letter')], { document: LETTER });
+    await h.project('rec-1', builder.build());
+    expect(h.cited('rec-1')).toEqual(['budget-note', 'explanation', 'letter', 'minutes-page', 'photo']);
+    expect(h.row('rec-1')).toMatchObject({ status: 'resolved', revision: 11 });
+  });
+
+  it('applying the same events twice changes nothing, in the new tables too', async () => {
+    await h.project(
+      'rec-1',
+      coordinated()
+        .inSession(SESSION_ID)
+        .contributed(FINANCE, { attachments: [anAttachment('part')] })
+        .coordinationReminded(CONSTRUCTION)
+        .coordinationEscalated(CONSTRUCTION)
+        .coordinationTransferred(CONSTRUCTION, SCIENCE)
+        .explanationRequested()
+        .explanationReminded()
+        .explained(HOME_AFFAIRS)
+        .resolved()
+        .documentsAttached('resolution', [anAttachment('letter')], { document: LETTER })
+        .reopened({ dueAt: plus(LATER_DUE_AT, 30 * DAY) })
+        .coordinatedBy([FINANCE], { dueAt: LATER_DUE_AT })
+        .transferred(FINANCE)
+        .build(),
+    );
+    await h.project('rec-2', coordinated('rec-2').returned().build());
+    const before = dumpReadModel(h.db);
+    const pending = h.pending();
+    expect(before.coordination).toHaveLength(6);
+    expect(before.explanations).toHaveLength(1);
+    expect(before.attachment_refs).toHaveLength(2);
+
+    h.db.exec('UPDATE projection_checkpoints SET position = 0');
+    await h.newRunner([new RecommendationsProjection()], 3).catchUp();
+    expect(dumpReadModel(h.db)).toEqual(before);
+    expect(h.pending()).toEqual(pending);
   });
 });

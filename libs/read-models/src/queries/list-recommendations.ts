@@ -2,9 +2,20 @@ import type Database from 'better-sqlite3';
 import { readScopeOf, type Actor } from '@app/recommendations';
 import { foldForSearch } from './search-text';
 
+/** How a department is (or was) on an item: leading its assignment, or coordinating on it. */
+export type Involvement = 'lead' | 'coordinating';
+
 export interface ListFilters {
   status?: string;
+  /**
+   * The item's lead department now; with `involvement`, the department whose involvement is
+   * asked for (the caller's own when it is a department and names none).
+   */
   department?: string;
+  /** Items the department leads or led (`lead`), or coordinates or coordinated (`coordinating`). */
+  involvement?: Involvement;
+  /** Items raised at this recorded working session. */
+  sessionId?: string;
   commune?: string;
   workingGroup?: number;
   category?: string;
@@ -25,6 +36,7 @@ export interface RecommendationRow {
   title: string;
   raised_at: string;
   raised_by: string;
+  session_id: string | null;
   department: string | null;
   assignment_no: number | null;
   assigned_at: string | null;
@@ -42,6 +54,7 @@ export interface ListItem {
   status: string;
   commune: string;
   workingGroup: number | null;
+  sessionId: string | null;
   category: string;
   title: string;
   raisedAt: string;
@@ -70,6 +83,8 @@ export function toListItem(row: RecommendationRow, nowMs: number): ListItem {
     status: row.status,
     commune: row.commune,
     workingGroup: row.working_group,
+    // Never changes after raising: an item read from its history gets it from the live row.
+    sessionId: row.session_id ?? null,
     category: row.category,
     title: row.title,
     raisedAt: row.raised_at,
@@ -148,9 +163,11 @@ export function scopeCondition(
     case 'held-by-department': {
       // Items assigned to the caller now are in scope by definition: the inbox needs no lookup.
       if (filters.department !== undefined && filters.department === scope.department) return { sql: '1 = 1', params: {} };
+      // Lead or coordinating, now or before: both involvements are probed by the table's key.
       const held =
         source.held === 'table'
-          ? 'EXISTS (SELECT 1 FROM recommendation_departments h WHERE h.department = @scopeDepartment AND h.id = r.id)'
+          ? `EXISTS (SELECT 1 FROM recommendation_departments h
+              WHERE h.department = @scopeDepartment AND h.involvement IN ('lead', 'coordinating') AND h.id = r.id)`
           : "instr(r.held, ',' || @scopeDepartment || ',') > 0";
       return { sql: held, params: { scopeDepartment: scope.department } };
     }
@@ -193,7 +210,9 @@ export function ftsQuery(q: string): string | null {
  */
 export function listRecommendations(db: Database.Database, actor: Actor, filters: ListFilters, now: Date) {
   const nowMs = now.getTime();
-  const scope = scopeCondition(actor, filters);
+  const involved = filters.involvement ? involvedDepartment(actor, filters) : undefined;
+  // An involvement of the caller's own department selects only items it held: in scope already.
+  const scope = scopeCondition(actor, { department: filters.involvement ? involved : filters.department });
   const where = [scope.sql];
   const params: Record<string, unknown> = { ...scope.params, nowMs };
   const add = (sql: string, values: Record<string, unknown>) => {
@@ -201,7 +220,14 @@ export function listRecommendations(db: Database.Database, actor: Actor, filters
     Object.assign(params, values);
   };
   if (filters.status) add('r.status = @status', { status: filters.status });
-  if (filters.department) add('r.department = @department', { department: filters.department });
+  if (filters.involvement) {
+    const department = involved === undefined ? '' : 'h.department = @involvedDepartment AND ';
+    add(`EXISTS (SELECT 1 FROM recommendation_departments h WHERE ${department}h.involvement = @involvement AND h.id = r.id)`, {
+      involvement: filters.involvement,
+      involvedDepartment: involved,
+    });
+  } else if (filters.department) add('r.department = @department', { department: filters.department });
+  if (filters.sessionId) add('r.session_id = @sessionId', { sessionId: filters.sessionId });
   if (filters.commune) add('r.commune = @commune', { commune: filters.commune });
   if (filters.workingGroup !== undefined) add('r.working_group = @workingGroup', { workingGroup: filters.workingGroup });
   if (filters.category) add('r.category = @category', { category: filters.category });
@@ -257,6 +283,34 @@ export function decodeCursor(text: string): Cursor {
   } catch {
     throw new InvalidCursorError('cursor is not one this service returned');
   }
+}
+
+/**
+ * Whose involvement `?involvement=` asks about: the department named, else the caller's own when
+ * it is a department; none (any department's) for other callers naming none.
+ */
+function involvedDepartment(actor: Actor, filters: ListFilters): string | undefined {
+  if (filters.department) return filters.department;
+  const scope = readScopeOf(actor);
+  return scope.kind === 'held-by-department' ? scope.department : undefined;
+}
+
+/**
+ * The items on which a department is lead or coordinating on the open assignment now, by id: what
+ * a merger of departments moves (one TransferAssignment each, which moves either).
+ */
+export function openInvolvements(db: Database.Database, department: string): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT id FROM recommendations WHERE department = @department AND status = 'assigned'
+         UNION
+         SELECT c.id FROM coordination c JOIN recommendations r ON r.id = c.id
+         WHERE c.department = @department AND c.ended_at IS NULL AND r.status = 'assigned' AND r.assignment_no = c.assignment_no
+         ORDER BY id`,
+      )
+      .all({ department }) as Array<{ id: string }>
+  ).map((r) => r.id);
 }
 
 /** The items a department holds an open assignment of now, by id (for a merger of departments). */

@@ -3,6 +3,7 @@ import {
   DAY,
   HOUR,
   aRecommendation,
+  anAttachment,
   auditor,
   commune,
   committee,
@@ -11,13 +12,20 @@ import {
   secretariat,
 } from '../../../recommendations/src/testing/recommendation.builder';
 import { ProjectedReadModel } from '../testing/projected-read-model';
-import { InvalidCursorError, listRecommendations, type ListFilters, type ListItem } from './list-recommendations';
+import {
+  InvalidCursorError,
+  listRecommendations,
+  openInvolvements,
+  type ListFilters,
+  type ListItem,
+} from './list-recommendations';
 import { overdueReport, summaryReport } from './reports';
 
 const HOME_AFFAIRS = 'home-affairs';
 const FINANCE = 'finance';
 const CONSTRUCTION = 'construction';
 const SCIENCE = 'science-technology';
+const AGRICULTURE = 'agriculture-environment';
 
 /** Patches the RecommendationRaised of a history (the builder fixes the working group and description). */
 function withRaised(
@@ -202,6 +210,7 @@ describe('listRecommendations', () => {
       status: 'assigned',
       commune: 'tam-thanh',
       workingGroup: 1,
+      sessionId: null,
       category: 'staffing',
       title: 'Second IT staff to the ward',
       raisedAt: '2025-08-04T04:00:00.000Z',
@@ -670,6 +679,8 @@ describe('summaryReport', () => {
         onTimeRate: null,
         medianDaysToResolve: null,
         ageing: { '0-7': 1, '8-30': 0, '31-90': 0, '>90': 0 },
+        explanationsPending: 0,
+        explanationsLate: 0,
       },
       {
         department: FINANCE,
@@ -680,6 +691,8 @@ describe('summaryReport', () => {
         onTimeRate: 1,
         medianDaysToResolve: 4.8,
         ageing: { '0-7': 0, '8-30': 0, '31-90': 0, '>90': 0 },
+        explanationsPending: 0,
+        explanationsLate: 0,
       },
       {
         department: HOME_AFFAIRS,
@@ -690,6 +703,8 @@ describe('summaryReport', () => {
         onTimeRate: 0.6667,
         medianDaysToResolve: 5,
         ageing: { '0-7': 2, '8-30': 2, '31-90': 2, '>90': 1 },
+        explanationsPending: 0,
+        explanationsLate: 0,
       },
     ]);
     expect(report.totals).toEqual({
@@ -724,6 +739,8 @@ describe('summaryReport', () => {
       onTimeRate: 0.5,
       medianDaysToResolve: 7.5,
       ageing: { '0-7': 2, '8-30': 2, '31-90': 2, '>90': 1 },
+      explanationsPending: 0,
+      explanationsLate: 0,
     });
     expect(all.from).toBeNull();
     expect(all.to).toBeNull();
@@ -762,5 +779,291 @@ describe('summaryReport', () => {
     const report = summaryReport(rm.db, department(FINANCE), {}, NOW_S);
     expect(report.departments.map((d) => d.department)).toEqual([FINANCE]);
     expect(report.totals.byStatus).toEqual({ resolved: 1 });
+  });
+});
+
+/**
+ * Lead and coordinating departments at NOW (15 October 2025), items k1–k5:
+ *   k1 led by home-affairs, finance and construction coordinating, raised at session S1, overdue ·
+ *   k2 led by finance, home-affairs coordinating, raised at S1 · k3 led by home-affairs, returned,
+ *   then led by science-technology with finance coordinating · k4 raised at S2, not assigned ·
+ *   k5 led by construction, finance coordinating until a merger moved its part to science-technology.
+ */
+const S1 = '0b6f3e2a-1c4d-4e5f-8a9b-0c1d2e3f4a5b';
+const S2 = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
+function involvementFixture(): ProjectedReadModel {
+  const far = '2025-12-31T10:00:00.000Z';
+  return new ProjectedReadModel()
+    .add(
+      'k1',
+      aRecommendation('k1')
+        .raisedBy(commune('tam-thanh'), { at: '2025-08-04T02:00:00.000Z' })
+        .inSession(S1)
+        .accepted()
+        .assignedTo(HOME_AFFAIRS, { dueAt: D_DUE })
+        .coordinatedBy([FINANCE, CONSTRUCTION], { dueAt: '2025-09-20T10:00:00.000Z' })
+        .build(),
+    )
+    .add(
+      'k2',
+      aRecommendation('k2')
+        .raisedBy(commune('luong-van-tri'), { at: '2025-08-04T03:00:00.000Z' })
+        .inSession(S1)
+        .accepted()
+        .assignedTo(FINANCE, { dueAt: far })
+        .coordinatedBy([HOME_AFFAIRS], { dueAt: far })
+        .build(),
+    )
+    .add(
+      'k3',
+      aRecommendation('k3')
+        .raisedBy(commune('na-sam'), { at: '2025-08-11T02:00:00.000Z' })
+        .accepted()
+        .assignedTo(HOME_AFFAIRS, { dueAt: far })
+        .returned()
+        .assignedTo(SCIENCE, { dueAt: far })
+        .coordinatedBy([FINANCE], { dueAt: far })
+        .build(),
+    )
+    .add(
+      'k4',
+      aRecommendation('k4')
+        .raisedBy(commune('na-sam'), { at: '2025-08-11T03:00:00.000Z' })
+        .inSession(S2, { workingGroup: 2, sessionDate: '2025-08-11' })
+        .build(),
+    )
+    .add(
+      'k5',
+      aRecommendation('k5')
+        .raisedBy(commune('van-lang'), { at: '2025-08-11T04:00:00.000Z' })
+        .accepted()
+        .assignedTo(CONSTRUCTION, { dueAt: far })
+        .coordinatedBy([FINANCE], { dueAt: far })
+        .coordinationTransferred(FINANCE, SCIENCE)
+        .build(),
+    );
+}
+
+describe('listRecommendations: involvement and sessions', () => {
+  let rm: ProjectedReadModel;
+  beforeAll(() => {
+    rm = involvementFixture();
+  });
+  afterAll(() => rm.close());
+  const list = (filters: ListFilters, actor: Actor = secretariat()) => listRecommendations(rm.db, actor, filters, NOW);
+
+  it('a coordinating department reads the items it coordinates or coordinated, besides those it leads or led', () => {
+    expect(sortedIds(list({}, department(FINANCE)))).toEqual(['k1', 'k2', 'k3', 'k5']);
+    expect(sortedIds(list({}, department(HOME_AFFAIRS)))).toEqual(['k1', 'k2', 'k3']);
+    expect(sortedIds(list({}, department(SCIENCE)))).toEqual(['k3', 'k5']);
+    expect(sortedIds(list({}, department(CONSTRUCTION)))).toEqual(['k1', 'k5']);
+  });
+
+  it.each<[string, string, string[], string[]]>([
+    [HOME_AFFAIRS, 'leads now or led (returned)', ['k1', 'k3'], ['k2']],
+    [FINANCE, 'coordinates now or coordinated (moved away by a merger)', ['k2'], ['k1', 'k3', 'k5']],
+    [SCIENCE, 'took a part over in a merger', ['k3'], ['k5']],
+    [CONSTRUCTION, 'leads one, coordinates another', ['k5'], ['k1']],
+    [AGRICULTURE, 'was never involved', [], []],
+  ])('involvement for the department caller %s (%s)', (code, _why, lead, coordinating) => {
+    expect(sortedIds(list({ involvement: 'lead' }, department(code)))).toEqual(lead);
+    expect(sortedIds(list({ involvement: 'coordinating' }, department(code)))).toEqual(coordinating);
+    expect(list({ involvement: 'coordinating' }, department(code)).total).toBe(coordinating.length);
+  });
+
+  it("other roles name the department with department=; without one, any department's involvement", () => {
+    expect(sortedIds(list({ involvement: 'lead', department: HOME_AFFAIRS }))).toEqual(['k1', 'k3']);
+    expect(sortedIds(list({ involvement: 'coordinating', department: FINANCE }, committee()))).toEqual(['k1', 'k3', 'k5']);
+    expect(sortedIds(list({ involvement: 'coordinating' }))).toEqual(['k1', 'k2', 'k3', 'k5']);
+    expect(sortedIds(list({ involvement: 'lead' }, auditor()))).toEqual(['k1', 'k2', 'k3', 'k5']);
+    // Without involvement, department= stays the lead department now.
+    expect(sortedIds(list({ department: HOME_AFFAIRS }))).toEqual(['k1']);
+  });
+
+  it("a department asking about another department's involvement gets it within its own scope", () => {
+    expect(sortedIds(list({ involvement: 'coordinating', department: FINANCE }, department(HOME_AFFAIRS)))).toEqual(['k1', 'k3']);
+    expect(sortedIds(list({ involvement: 'lead', department: FINANCE }, department(SCIENCE)))).toEqual([]);
+    expect(sortedIds(list({ involvement: 'coordinating' }, commune('na-sam')))).toEqual(['k3']);
+  });
+
+  it('involvement combines with the other filters', () => {
+    expect(sortedIds(list({ involvement: 'coordinating', overdue: true }, department(FINANCE)))).toEqual(['k1']);
+    expect(sortedIds(list({ involvement: 'lead', status: 'assigned' }, department(HOME_AFFAIRS)))).toEqual(['k1', 'k3']);
+    expect(sortedIds(list({ involvement: 'lead', status: 'assigned', q: 'headquarters' }, department(SCIENCE)))).toEqual(['k3']);
+  });
+
+  it('sessionId lists the items raised at that session, and each list item names its session', () => {
+    expect(sortedIds(list({ sessionId: S1 }))).toEqual(['k1', 'k2']);
+    expect(sortedIds(list({ sessionId: S2 }))).toEqual(['k4']);
+    expect(sortedIds(list({ sessionId: S1 }, commune('tam-thanh')))).toEqual(['k1']);
+    expect(list({ sessionId: '00000000-0000-4000-8000-000000000000' }).total).toBe(0);
+    const byId = new Map(list({}).items.map((i) => [i.id, i]));
+    expect(byId.get('k1')).toMatchObject({ sessionId: S1, workingGroup: 1 });
+    expect(byId.get('k4')).toMatchObject({ sessionId: S2, workingGroup: 2 });
+    expect(byId.get('k3')).toMatchObject({ sessionId: null });
+  });
+
+  it('the overdue report lists items with their session', () => {
+    const report = overdueReport(rm.db, secretariat(), 'department', NOW);
+    expect(report.groups.flatMap((g) => g.items).map((i) => [i.id, i.sessionId])).toEqual([['k1', S1]]);
+  });
+});
+
+describe('openInvolvements: what a merger of departments moves', () => {
+  let rm: ProjectedReadModel;
+  beforeAll(() => {
+    rm = involvementFixture()
+      .add(
+        'k6',
+        aRecommendation('k6')
+          .accepted()
+          .assignedTo(SCIENCE)
+          .coordinatedBy([FINANCE, AGRICULTURE])
+          .contributed(FINANCE)
+          .resolved()
+          .build(),
+      )
+      .add('k7', aRecommendation('k7').accepted().assignedTo(AGRICULTURE).coordinatedBy([FINANCE]).returned().build());
+  });
+  afterAll(() => rm.close());
+
+  it('the items a department leads or coordinates on the open assignment, once each', () => {
+    expect(openInvolvements(rm.db, FINANCE)).toEqual(['k1', 'k2', 'k3']);
+    expect(openInvolvements(rm.db, SCIENCE)).toEqual(['k3', 'k5']);
+    expect(openInvolvements(rm.db, HOME_AFFAIRS)).toEqual(['k1', 'k2']);
+    expect(openInvolvements(rm.db, CONSTRUCTION)).toEqual(['k1', 'k5']);
+    // Resolved and returned items have no open assignment; a part moved away is no longer the department's.
+    expect(openInvolvements(rm.db, AGRICULTURE)).toEqual([]);
+  });
+});
+
+describe('summaryReport: coordination and explanations', () => {
+  const NOW_S = new Date('2025-12-01T00:00:00.000Z');
+  let rm: ProjectedReadModel;
+  const on = (day: string) => `${day}T02:00:00.000Z`;
+
+  beforeAll(() => {
+    rm = new ProjectedReadModel()
+      // c1: finance on time, construction late; an explanation answered on time.
+      .add(
+        'c1',
+        aRecommendation('c1')
+          .raisedBy(commune('tam-thanh'), { at: on('2025-09-29') })
+          .accepted({ at: on('2025-09-30') })
+          .assignedTo(HOME_AFFAIRS, { dueAt: on('2025-10-15'), at: on('2025-09-30') })
+          .coordinatedBy([FINANCE, CONSTRUCTION], { dueAt: on('2025-10-10'), at: on('2025-10-01') })
+          .contributed(FINANCE, { at: on('2025-10-05') })
+          .contributed(CONSTRUCTION, { at: on('2025-10-15'), attachments: [anAttachment('late-part')] })
+          .explanationRequested({ at: on('2025-10-16'), dueAt: on('2025-10-23') })
+          .explained(HOME_AFFAIRS, { at: on('2025-10-22') })
+          .build(),
+      )
+      // c2: finance never contributed (past due: missing); an explanation still awaited, past its due date.
+      .add(
+        'c2',
+        aRecommendation('c2')
+          .raisedBy(commune('tam-thanh'), { at: on('2025-09-30') })
+          .accepted({ at: on('2025-10-01') })
+          .assignedTo(HOME_AFFAIRS, { dueAt: on('2025-10-20'), at: on('2025-10-01') })
+          .coordinatedBy([FINANCE], { dueAt: on('2025-10-20'), at: on('2025-10-02') })
+          .explanationRequested({ at: on('2025-10-21'), dueAt: on('2025-10-28') })
+          .build(),
+      )
+      // c3: finance's part due with the lead's date, not given (missing once past it); an explanation awaited, not yet due.
+      .add(
+        'c3',
+        aRecommendation('c3')
+          .raisedBy(commune('na-sam'), { at: on('2025-10-30') })
+          .accepted({ at: on('2025-10-31') })
+          .assignedTo(SCIENCE, { dueAt: on('2025-11-15'), at: on('2025-10-31') })
+          .coordinatedBy([FINANCE], { dueAt: on('2025-11-15'), at: on('2025-11-01') })
+          .explanationRequested({ at: on('2025-11-20'), dueAt: on('2025-12-05') })
+          .build(),
+      )
+      // c4: resolved without construction's part (missing); the explanation answered late, after resolution.
+      .add(
+        'c4',
+        aRecommendation('c4')
+          .raisedBy(commune('na-sam'), { at: on('2025-10-31') })
+          .accepted({ at: on('2025-11-01') })
+          .assignedTo(SCIENCE, { dueAt: on('2025-11-04'), at: on('2025-11-01') })
+          .coordinatedBy([CONSTRUCTION], { dueAt: on('2025-11-04'), at: on('2025-11-02') })
+          .explanationRequested({ at: on('2025-11-05'), dueAt: on('2025-11-08') })
+          .resolved({ at: on('2025-11-10') })
+          .explained(SCIENCE, { at: on('2025-11-15') })
+          .build(),
+      )
+      // c5: finance's part moved to agriculture by a merger, which then contributed on time.
+      .add(
+        'c5',
+        aRecommendation('c5')
+          .raisedBy(commune('van-lang'), { at: on('2025-11-01') })
+          .accepted({ at: on('2025-11-02') })
+          .assignedTo(CONSTRUCTION, { dueAt: '2026-01-01T02:00:00.000Z', at: on('2025-11-02') })
+          .coordinatedBy([FINANCE], { dueAt: on('2025-11-20'), at: on('2025-11-03') })
+          .coordinationTransferred(FINANCE, AGRICULTURE, { at: on('2025-11-05') })
+          .contributed(AGRICULTURE, { at: on('2025-11-06') })
+          .build(),
+      );
+  });
+  afterAll(() => rm.close());
+
+  it('per coordinating department: parts due, contributed by their date or after it, missing', () => {
+    const report = summaryReport(rm.db, secretariat(), {}, NOW_S);
+    expect(report.coordination).toEqual([
+      { department: AGRICULTURE, due: 1, contributed: 1, contributedLate: 0, missing: 0 },
+      { department: CONSTRUCTION, due: 2, contributed: 0, contributedLate: 1, missing: 1 },
+      { department: FINANCE, due: 3, contributed: 1, contributedLate: 0, missing: 2 },
+    ]);
+  });
+
+  it('explanations: totals, and per lead department those pending and late; items still count for their lead', () => {
+    const report = summaryReport(rm.db, secretariat(), {}, NOW_S);
+    expect(report.explanations).toEqual({ pending: 2, late: 1, answered: 2, answeredLate: 1 });
+    const figures = Object.fromEntries(
+      report.departments.map((d) => [d.department, [d.open, d.explanationsPending, d.explanationsLate]]),
+    );
+    expect(figures).toEqual({
+      [CONSTRUCTION]: [1, 0, 0],
+      [HOME_AFFAIRS]: [2, 1, 1],
+      [SCIENCE]: [1, 1, 0],
+    });
+  });
+
+  it('the period bounds the parts by their request and the answers by their time; pending stays as of now', () => {
+    const report = summaryReport(rm.db, secretariat(), { from: new Date(on('2025-11-01')) }, NOW_S);
+    expect(report.coordination).toEqual([
+      { department: AGRICULTURE, due: 1, contributed: 1, contributedLate: 0, missing: 0 },
+      { department: CONSTRUCTION, due: 1, contributed: 0, contributedLate: 0, missing: 1 },
+      { department: FINANCE, due: 1, contributed: 0, contributedLate: 0, missing: 1 },
+    ]);
+    expect(report.explanations).toEqual({ pending: 2, late: 1, answered: 1, answeredLate: 1 });
+  });
+
+  it('figures at an earlier instant leave out what happened after it', () => {
+    // 4 November: finance still held c5's part; c3's and c4's parts not due yet, c4 still open; c3 had no explanation yet.
+    const early = summaryReport(rm.db, secretariat(), {}, new Date(on('2025-11-04')));
+    expect(early.coordination).toEqual([
+      { department: CONSTRUCTION, due: 2, contributed: 0, contributedLate: 1, missing: 0 },
+      { department: FINANCE, due: 4, contributed: 1, contributedLate: 0, missing: 1 },
+    ]);
+    expect(early.explanations).toEqual({ pending: 1, late: 1, answered: 1, answeredLate: 0 });
+    // 25 October: c2's explanation was pending, not yet late; c1's had been answered.
+    const october = summaryReport(rm.db, secretariat(), {}, new Date(on('2025-10-25')));
+    expect(october.explanations).toEqual({ pending: 1, late: 0, answered: 1, answeredLate: 0 });
+    expect(october.coordination).toEqual([
+      { department: CONSTRUCTION, due: 1, contributed: 0, contributedLate: 1, missing: 0 },
+      { department: FINANCE, due: 2, contributed: 1, contributedLate: 0, missing: 1 },
+    ]);
+  });
+
+  it('is scoped: a coordinating department sees the figures of the items it coordinates or leads', () => {
+    const report = summaryReport(rm.db, department(AGRICULTURE), {}, NOW_S);
+    expect(report.coordination).toEqual([{ department: AGRICULTURE, due: 1, contributed: 1, contributedLate: 0, missing: 0 }]);
+    expect(report.departments.map((d) => d.department)).toEqual([CONSTRUCTION]);
+    expect(report.explanations).toEqual({ pending: 0, late: 0, answered: 0, answeredLate: 0 });
+    const commune = summaryReport(rm.db, { sub: 'na-sam-clerk', name: 'Na Sam', role: 'commune', commune: 'na-sam' }, {}, NOW_S);
+    expect(commune.coordination.map((c) => c.department)).toEqual([CONSTRUCTION, FINANCE]);
+    expect(commune.explanations).toEqual({ pending: 1, late: 0, answered: 1, answeredLate: 1 });
   });
 });

@@ -22,6 +22,7 @@ import {
   explicitDue,
   plus,
   secretariat,
+  system,
 } from '../../../recommendations/src/testing/recommendation.builder';
 import { ProjectedReadModel } from '../testing/projected-read-model';
 import { listRecommendations } from './list-recommendations';
@@ -29,11 +30,13 @@ import { listRecommendations } from './list-recommendations';
 /*
  * One scope rule: for random histories of random items, an item is listed for a caller exactly
  * when a single read of it (the domain's check, which GET /recommendations/:id applies) admits
- * the caller — for every role, with and without the inbox's department filter. Replay a failure
- * with the seed fast-check prints: FC_SEED=<seed> npx jest read-scope.property
+ * the caller — for every role, with and without the inbox's department filter. Histories name
+ * coordinating departments, take contributions and move parts and leads in mergers: a department
+ * reads what it leads or coordinates, now or before, and `?involvement=` splits exactly that.
+ * Replay a failure with the seed fast-check prints: FC_SEED=<seed> npx jest read-scope.property
  */
 
-const DEPARTMENTS = ['home-affairs', 'finance', 'construction'];
+const DEPARTMENTS = ['home-affairs', 'finance', 'construction', 'justice'];
 const COMMUNES = ['tam-thanh', 'luong-van-tri', 'dong-kinh'];
 const READERS: Actor[] = [
   secretariat(),
@@ -47,13 +50,31 @@ const READERS: Actor[] = [
 ];
 
 /** One step of an item's life: a command kind and the department or commune it names. */
+/** Each kind of step, weighted so that most items get assigned and go on from there. */
+const KINDS: Array<[string, number]> = [
+  ['accept', 6],
+  ['decline', 1],
+  ['assign', 2],
+  ['assignCoordinated', 4],
+  ['contribute', 2],
+  ['transferLead', 1],
+  ['transferPart', 2],
+  ['return', 1],
+  ['resolve', 2],
+  ['reopen', 1],
+  ['reopenCoordinated', 1],
+  ['answerOnSpot', 1],
+];
 const step = fc.record({
-  kind: fc.constantFrom('accept', 'decline', 'assign', 'return', 'resolve', 'reopen', 'answerOnSpot'),
+  kind: fc.oneof(...KINDS.map(([kind, weight]) => ({ arbitrary: fc.constant(kind), weight }))),
   department: fc.constantFrom(...DEPARTMENTS),
 });
+
+/** Another department than `code`: the one after it. */
+const other = (code: string) => DEPARTMENTS[(DEPARTMENTS.indexOf(code) + 1) % DEPARTMENTS.length];
 const item = fc.record({
   commune: fc.constantFrom(...COMMUNES),
-  steps: fc.array(step, { maxLength: 8 }),
+  steps: fc.array(step, { maxLength: 10 }),
 });
 
 /** The command a step stands for in the current state, by someone allowed to issue it. */
@@ -65,7 +86,40 @@ function commandFor(
 ): RecommendationCommand | null {
   const base = { recommendationId: id, now };
   const holder = state.status === 'assigned' ? department(state.assignment.department) : department(s.department);
+  const parts = state.status === 'assigned' ? state.assignment.coordinating : [];
+  const merger = { actor: system(), reason: 'merged', mergerId: `merge-${now}` };
   switch (s.kind) {
+    case 'assignCoordinated':
+      return command('AssignRecommendation', {
+        ...base,
+        department: s.department,
+        due: explicitDue(plus(now, 20 * DAY)),
+        coordinating: [{ department: other(s.department), due: explicitDue(plus(now, 10 * DAY)) }],
+      });
+    case 'reopenCoordinated': {
+      const lead = state.status === 'resolved' ? (state.resolution.department ?? s.department) : s.department;
+      return command('ReopenRecommendation', {
+        ...base,
+        due: explicitDue(plus(now, 30 * DAY)),
+        department: state.status === 'resolved' && state.resolution.department === null ? s.department : null,
+        coordinating: [{ department: other(lead), due: null }],
+      });
+    }
+    case 'contribute':
+      return parts.length > 0 ? command('MakeContribution', { ...base, actor: department(parts[0].department) }) : null;
+    case 'transferLead':
+      return state.status === 'assigned'
+        ? command('TransferAssignment', {
+            ...base,
+            ...merger,
+            fromDepartment: state.assignment.department,
+            toDepartment: s.department,
+          })
+        : null;
+    case 'transferPart':
+      return parts.length > 0
+        ? command('TransferAssignment', { ...base, ...merger, fromDepartment: parts[0].department, toDepartment: s.department })
+        : null;
     case 'accept':
       return command('AcceptRecommendation', base);
     case 'decline':
@@ -110,6 +164,15 @@ function history(id: string, spec: { commune: string; steps: Array<{ kind: strin
   return { events, state };
 }
 
+/** The departments that led the item at some point: assigned, reopened to, or given the lead by a merger. */
+function leadsOf(events: readonly RecommendationEvent[]): Set<string> {
+  const leads = new Set<string>();
+  for (const e of events)
+    if (e.type === 'RecommendationAssigned' || e.type === 'RecommendationReopened' || e.type === 'AssignmentTransferred')
+      leads.add(e.data.department);
+  return leads;
+}
+
 function readableBy(state: RecommendationState, actor: Actor): boolean {
   if (state.status === 'none') return false;
   try {
@@ -131,7 +194,7 @@ describe('one read scope: listed exactly when readable', () => {
             const id = `item-${i}`;
             const { events, state } = history(id, spec);
             readModel.add(id, events);
-            return { id, state };
+            return { id, state, leads: leadsOf(events) };
           });
           const at = new Date(LATER_DUE_AT);
           for (const actor of READERS) {
@@ -145,6 +208,17 @@ describe('one read scope: listed exactly when readable', () => {
             const inbox = listRecommendations(readModel.db, actor, { limit: 500, department: actor.department }, at);
             const holding = listed.filter((i) => i.department === actor.department).map((i) => i.id);
             expect(inbox.items.map((i) => i.id).sort()).toEqual(holding.sort());
+            // Lead now or before, and coordinating now or before: together, everything it reads.
+            const involved = (involvement: 'lead' | 'coordinating') =>
+              listRecommendations(readModel.db, actor, { limit: 500, involvement }, at).items.map((i) => i.id);
+            const led = involved('lead');
+            expect(led.sort()).toEqual(
+              states
+                .filter((s) => s.leads.has(actor.department as string))
+                .map((s) => s.id)
+                .sort(),
+            );
+            expect([...new Set([...led, ...involved('coordinating')])].sort()).toEqual(ids);
           }
         } finally {
           readModel.close();

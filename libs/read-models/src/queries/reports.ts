@@ -11,6 +11,7 @@ import {
   type ListItem,
   type RecommendationRow,
 } from './list-recommendations';
+import { TRANSFERRED } from '../projections/recommendations.projection';
 
 export type OverdueGroupBy = 'department' | 'commune' | 'workingGroup' | 'category';
 
@@ -110,7 +111,7 @@ function overdueFrom(
   // The title is joined for the listed items only: an item's history does not repeat it.
   const rows = db
     .prepare(
-      `SELECT p.*, c.title FROM (SELECT * FROM (SELECT ${LISTED_COLUMNS}, row_number() OVER (PARTITION BY ${column} ORDER BY r.due_ms, r.id) AS rank
+      `SELECT p.*, c.title, c.session_id FROM (SELECT * FROM (SELECT ${LISTED_COLUMNS}, row_number() OVER (PARTITION BY ${column} ORDER BY r.due_ms, r.id) AS rank
          FROM ${source.relation} r WHERE ${paged.join(' AND ')}) WHERE rank <= @limitPlusOne) p
        JOIN recommendations c ON c.id = p.id ORDER BY p.due_ms, p.id`,
     )
@@ -149,12 +150,35 @@ export interface DepartmentFigures {
   onTimeRate: number | null;
   medianDaysToResolve: number | null;
   ageing: Record<'0-7' | '8-30' | '31-90' | '>90', number>;
+  /** Explanations owed by the department (requested, not answered), and those of them past their due date. */
+  explanationsPending: number;
+  explanationsLate: number;
+}
+
+/** A coordinating department's parts: requested, contributed by their due date or after it, missing. */
+export interface CoordinationFigures {
+  department: string;
+  due: number;
+  contributed: number;
+  contributedLate: number;
+  missing: number;
+}
+
+export interface ExplanationFigures {
+  pending: number;
+  late: number;
+  answered: number;
+  answeredLate: number;
 }
 
 /**
  * `GET /reports/summary`: items raised in the period by current status, and per department the
  * open and overdue items now, the resolutions made in the period (on time or not, median days from
  * assignment to resolution), and how long open items have been waiting (ageing from assignment).
+ * An item counts for its lead department. Coordination is counted apart, per coordinating
+ * department, over the parts requested in the period; explanations pending and late as of now,
+ * answered in the period. Every figure is as of `now` (a report of the past passes its instant):
+ * the coordination and explanation rows carry their times, so what happened after does not count.
  */
 export function summaryReport(
   db: Database.Database,
@@ -196,6 +220,8 @@ function summaryFrom(db: Database.Database, actor: Actor, period: { from?: Date;
         onTimeRate: null,
         medianDaysToResolve: null,
         ageing: { '0-7': 0, '8-30': 0, '31-90': 0, '>90': 0 },
+        explanationsPending: 0,
+        explanationsLate: 0,
         durations: [],
       };
       departments.set(department, f);
@@ -230,6 +256,13 @@ function summaryFrom(db: Database.Database, actor: Actor, period: { from?: Date;
     f.resolvedOnTime += row.on_time;
     f.durations.push((Date.parse(row.resolved_at) - Date.parse(row.assigned_at)) / DAY);
   }
+  const window = {
+    fromMs: period.from?.getTime() ?? -Infinity,
+    toMs: periodEnd?.getTime() ?? Infinity,
+    nowMs,
+  };
+  const explanations = explanationFigures(db, items, scope.sql, params, window, (department) => figures(department));
+  const coordination = coordinationFigures(db, items, scope.sql, params, window);
   const perDepartment = [...departments.values()]
     .sort((a, b) => a.department.localeCompare(b.department))
     .map(({ durations, ...f }) => ({
@@ -252,7 +285,116 @@ function summaryFrom(db: Database.Database, actor: Actor, period: { from?: Date;
       onTimeRate: resolved > 0 ? round(resolvedOnTime / resolved, 4) : null,
     },
     departments: perDepartment,
+    coordination,
+    explanations,
   };
+}
+
+/** Where a summary's times fall: the period (inclusive) and the instant it is as of. */
+interface ReportWindow {
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+}
+
+const at = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+/**
+ * Explanations of the items in scope as they stood at `nowMs`: pending (requested by then, not
+ * answered by then) and late (pending past their due date), counted for the department that owes
+ * the answer — the item's lead then, or the one asked when the item has none; answered (and
+ * answered late) when the answer came in the period.
+ */
+function explanationFigures(
+  db: Database.Database,
+  items: string,
+  scope: string,
+  params: Record<string, unknown>,
+  window: ReportWindow,
+  owing: (department: string) => { explanationsPending: number; explanationsLate: number },
+): ExplanationFigures {
+  const rows = db
+    .prepare(
+      `SELECT coalesce(r.department, e.department) AS department, e.requested_at, e.due_ms, e.answered_at, e.on_time
+       FROM explanations e JOIN ${items} r ON r.id = e.id WHERE ${scope}`,
+    )
+    .all(params) as Array<{
+    department: string;
+    requested_at: string;
+    due_ms: number;
+    answered_at: string | null;
+    on_time: number | null;
+  }>;
+  const totals: ExplanationFigures = { pending: 0, late: 0, answered: 0, answeredLate: 0 };
+  for (const row of rows) {
+    if (Date.parse(row.requested_at) > window.nowMs) continue;
+    const answeredMs = at(row.answered_at);
+    if (answeredMs === null || answeredMs > window.nowMs) {
+      const f = owing(row.department);
+      totals.pending += 1;
+      f.explanationsPending += 1;
+      if (row.due_ms < window.nowMs) {
+        totals.late += 1;
+        f.explanationsLate += 1;
+      }
+    } else if (answeredMs >= window.fromMs && answeredMs <= window.toMs) {
+      totals.answered += 1;
+      if (row.on_time === 0) totals.answeredLate += 1;
+    }
+  }
+  return totals;
+}
+
+/**
+ * The coordinating parts of the items in scope requested in the period, per department, as they
+ * stood at `nowMs`: contributed by their due date, after it, or missing (none yet and past due, or
+ * the assignment ended without it). A part a merger moved away counts, from then on, only for the
+ * department that took it over.
+ */
+function coordinationFigures(
+  db: Database.Database,
+  items: string,
+  scope: string,
+  params: Record<string, unknown>,
+  window: ReportWindow,
+): CoordinationFigures[] {
+  const rows = db
+    .prepare(
+      `SELECT c.department, c.due_ms, c.due_set_at, c.started_at, c.contributed_at, c.ended_at, c.end_reason
+       FROM coordination c JOIN ${items} r ON r.id = c.id WHERE ${scope}`,
+    )
+    .all(params) as Array<{
+    department: string;
+    due_ms: number;
+    due_set_at: string;
+    started_at: string;
+    contributed_at: string | null;
+    ended_at: string | null;
+    end_reason: string | null;
+  }>;
+  const byDepartment = new Map<string, CoordinationFigures>();
+  for (const row of rows) {
+    if (Date.parse(row.started_at) > window.nowMs) continue;
+    const requestedMs = Date.parse(row.due_set_at);
+    if (requestedMs < window.fromMs || requestedMs > window.toMs) continue;
+    const endedMs = at(row.ended_at);
+    const ended = endedMs !== null && endedMs <= window.nowMs;
+    if (ended && row.end_reason === TRANSFERRED) continue;
+    let f = byDepartment.get(row.department);
+    if (!f) {
+      f = { department: row.department, due: 0, contributed: 0, contributedLate: 0, missing: 0 };
+      byDepartment.set(row.department, f);
+    }
+    f.due += 1;
+    const contributedMs = at(row.contributed_at);
+    if (contributedMs !== null && contributedMs <= window.nowMs) {
+      if (contributedMs <= row.due_ms) f.contributed += 1;
+      else f.contributedLate += 1;
+    } else if (ended || row.due_ms < window.nowMs) {
+      f.missing += 1;
+    }
+  }
+  return [...byDepartment.values()].sort((a, b) => a.department.localeCompare(b.department));
 }
 
 function median(values: number[]): number {

@@ -3,10 +3,11 @@
  * stored, by hand and not through `decide`, so that a spec of `decide` never gets its "given" from
  * the code under test.
  */
+import { createHash } from 'node:crypto';
 import type { Actor } from '../actor';
-import type { CommandOf, Due, RecommendationCommand, RecommendationCommandType } from '../commands';
+import type { CommandOf, Due, RecommendationCommand, RecommendationCommandType, SessionRef } from '../commands';
 import { DomainError, type DomainErrorKind } from '../errors';
-import type { DueDateBasis, RecommendationEvent } from '../events';
+import type { AttachmentRef, DueDateBasis, OfficialDocument, RecommendationEvent } from '../events';
 import { fold } from '../evolve';
 import type { RecommendationState } from '../state';
 
@@ -52,6 +53,27 @@ export const commune = (code: string): Actor => ({
 export const auditor = (): Actor => ({ sub: 'inspector', name: 'Inspection committee', role: 'auditor' });
 export const system = (): Actor => ({ sub: 'system', name: 'Follow-up Tracker', role: 'system' });
 
+// Files, letters and sessions.
+
+/** A stored PDF as events cite it; its sha256 is that of its id, so that each file has its own. */
+export function anAttachment(id: string, name = `${id}.pdf`): AttachmentRef {
+  return { id, name, contentType: 'application/pdf', size: 48_213, sha256: createHash('sha256').update(id).digest('hex') };
+}
+
+/** The official letter that answers: "Công văn số 1234/SNV-TCBC" of 25 September 2025. */
+export const LETTER: OfficialDocument = { number: '1234/SNV-TCBC', date: '2025-09-25' };
+
+/** Working Group No. 1's session on 4 August 2025 with its four communes. */
+export function aSession(fields: Partial<SessionRef> = {}): SessionRef {
+  return {
+    id: 'session-wg1-2025-08-04',
+    workingGroup: 1,
+    date: '2025-08-04',
+    communes: ['dong-kinh', 'ky-lua', 'tam-thanh', 'luong-van-tri'],
+    ...fields,
+  };
+}
+
 // Histories.
 
 interface Current {
@@ -67,6 +89,7 @@ export class RecommendationBuilder {
   private assignmentCount = 0;
   private current: Current | null = null;
   private lastDepartment: string | null = null;
+  private explanation: { explanationNo: number; dueAt: string; assignmentNo: number } | null = null;
 
   constructor(private readonly id: string) {}
 
@@ -249,12 +272,18 @@ export class RecommendationBuilder {
     });
   }
 
-  contributed(code: string, options: { note?: string; at?: string } = {}): this {
+  contributed(code: string, options: { note?: string; attachments?: AttachmentRef[]; at?: string } = {}): this {
     const { assignmentNo } = this.assignment('contributed');
     const note = options.note ?? 'Our part is done';
     return this.push({
       type: 'ContributionMade',
-      data: { assignmentNo, department: code, note, attachments: [], contributedAt: this.tick(options.at) },
+      data: {
+        assignmentNo,
+        department: code,
+        note,
+        attachments: options.attachments ?? [],
+        contributedAt: this.tick(options.at),
+      },
     });
   }
 
@@ -262,14 +291,19 @@ export class RecommendationBuilder {
   explanationRequested(options: { dueAt?: string; at?: string; explanationNo?: number } = {}): this {
     const { assignmentNo, department, dueAt } = this.assignment('explanationRequested');
     const requestedAt = this.tick(options.at ?? (new Date(this.clock) > new Date(dueAt) ? this.clock : plus(dueAt, DAY)));
+    this.explanation = {
+      explanationNo: options.explanationNo ?? (this.explanation?.explanationNo ?? 0) + 1,
+      dueAt: options.dueAt ?? plus(requestedAt, 7 * DAY),
+      assignmentNo,
+    };
     return this.push({
       type: 'ExplanationRequested',
       data: {
-        explanationNo: options.explanationNo ?? 1,
+        explanationNo: this.explanation.explanationNo,
         assignmentNo,
         department,
         reason: 'Overdue by more than a week',
-        dueAt: options.dueAt ?? plus(requestedAt, 7 * DAY),
+        dueAt: this.explanation.dueAt,
         dueBasis: { method: 'explicit' },
         requestedAt,
         requestedBy: committee().sub,
@@ -277,17 +311,135 @@ export class RecommendationBuilder {
     });
   }
 
-  explained(code: string, options: { at?: string; explanationNo?: number; onTime?: boolean } = {}): this {
+  explained(
+    code: string,
+    options: { at?: string; explanationNo?: number; onTime?: boolean; attachments?: AttachmentRef[] } = {},
+  ): this {
     this.started();
+    const answeredAt = this.tick(options.at);
+    const dueAt = this.explanation?.dueAt;
     return this.push({
       type: 'ExplanationGiven',
       data: {
-        explanationNo: options.explanationNo ?? 1,
+        explanationNo: options.explanationNo ?? this.explanation?.explanationNo ?? 1,
         department: code,
         text: 'The land survey was delayed by the floods',
-        attachments: [],
-        answeredAt: this.tick(options.at),
-        onTime: options.onTime ?? true,
+        attachments: options.attachments ?? [],
+        answeredAt,
+        onTime: options.onTime ?? (dueAt === undefined || new Date(answeredAt).getTime() <= new Date(dueAt).getTime()),
+      },
+    });
+  }
+
+  /** The item was raised at the recorded session `sessionId` (right after the raise). */
+  inSession(sessionId: string, options: { workingGroup?: number; sessionDate?: string } = {}): this {
+    this.started();
+    return this.push({
+      type: 'RaisedInSession',
+      data: { sessionId, workingGroup: options.workingGroup ?? 1, sessionDate: options.sessionDate ?? '2025-08-04' },
+    });
+  }
+
+  /** Files (and a letter) that came with the event just before, stamped with that event's time. */
+  documentsAttached(
+    to: 'raise' | 'progress' | 'resolution',
+    attachments: AttachmentRef[],
+    options: { document?: OfficialDocument | null; assignmentNo?: number | null } = {},
+  ): this {
+    this.started();
+    const last = this.events[this.events.length - 1];
+    const attachedAt = plus(this.clock, -HOUR);
+    const cameWith = last.type === 'ProgressReported' || last.type === 'RecommendationResolved' ? last.data.assignmentNo : null;
+    const assignmentNo = options.assignmentNo !== undefined ? options.assignmentNo : cameWith;
+    return this.push({
+      type: 'DocumentsAttached',
+      data: { to, assignmentNo, attachments, document: options.document ?? null, attachedAt },
+    });
+  }
+
+  /** A merger moved the current assignment's lead to `code`. */
+  transferred(code: string, options: { mergerId?: string; at?: string } = {}): this {
+    const current = this.assignment('transferred');
+    const fromDepartment = current.department;
+    current.department = code;
+    this.lastDepartment = code;
+    return this.push({
+      type: 'AssignmentTransferred',
+      data: {
+        assignmentNo: current.assignmentNo,
+        fromDepartment,
+        department: code,
+        reason: `${fromDepartment} merged into ${code}`,
+        mergerId: options.mergerId ?? `merge-${fromDepartment}-into-${code}`,
+        transferredAt: this.tick(options.at),
+      },
+    });
+  }
+
+  /** A merger moved a coordinating department's part of the current assignment from `from` to `to`. */
+  coordinationTransferred(from: string, to: string, options: { mergerId?: string; at?: string } = {}): this {
+    const { assignmentNo } = this.assignment('coordinationTransferred');
+    return this.push({
+      type: 'CoordinationTransferred',
+      data: {
+        assignmentNo,
+        fromDepartment: from,
+        department: to,
+        reason: `${from} merged into ${to}`,
+        mergerId: options.mergerId ?? `merge-${from}-into-${to}`,
+        transferredAt: this.tick(options.at),
+      },
+    });
+  }
+
+  coordinationReminded(code: string, options: { lead?: string; dueAt?: string; channels?: string[]; at?: string } = {}): this {
+    const { assignmentNo } = this.assignment('coordinationReminded');
+    return this.push({
+      type: 'CoordinationReminderSent',
+      data: {
+        assignmentNo,
+        department: code,
+        lead: options.lead ?? '3d',
+        dueAt: options.dueAt ?? COORDINATION_DUE_AT,
+        channels: options.channels ?? ['webhook'],
+        sentAt: this.tick(options.at),
+      },
+    });
+  }
+
+  /** Not before the part's due date unless `at` says otherwise. */
+  coordinationEscalated(code: string, options: { level?: number; dueAt?: string; channels?: string[]; at?: string } = {}): this {
+    const { assignmentNo } = this.assignment('coordinationEscalated');
+    const dueAt = options.dueAt ?? COORDINATION_DUE_AT;
+    const escalatedAt = this.tick(options.at ?? (new Date(this.clock) > new Date(dueAt) ? this.clock : dueAt));
+    return this.push({
+      type: 'CoordinationEscalated',
+      data: {
+        assignmentNo,
+        department: code,
+        level: options.level ?? 1,
+        dueAt,
+        daysOverdue: Math.floor((new Date(escalatedAt).getTime() - new Date(dueAt).getTime()) / DAY),
+        channels: options.channels ?? ['webhook'],
+        escalatedAt,
+      },
+    });
+  }
+
+  /** A reminder of the explanation last requested, to the lead department. */
+  explanationReminded(options: { lead?: string; channels?: string[]; at?: string } = {}): this {
+    const explanation = this.explanation;
+    if (!explanation) throw new Error('explanationReminded() needs an explanation requested');
+    return this.push({
+      type: 'ExplanationReminderSent',
+      data: {
+        assignmentNo: explanation.assignmentNo,
+        explanationNo: explanation.explanationNo,
+        department: this.lastDepartment ?? '',
+        lead: options.lead ?? '1d',
+        dueAt: explanation.dueAt,
+        channels: options.channels ?? ['webhook'],
+        sentAt: this.tick(options.at),
       },
     });
   }
@@ -438,7 +590,13 @@ const DEFAULT_PAYLOAD: { [T in RecommendationCommandType]: Payload<T> } = {
   MakeContribution: { note: 'Land records for the headquarters site attached', attachments: [] },
   RequestExplanation: { reason: 'Overdue by more than a week', due: explicitDue(LATER_DUE_AT) },
   GiveExplanation: { text: 'The land survey was delayed by the floods', attachments: [] },
-  SendCoordinationReminder: { assignmentNo: 1, department: 'finance', lead: '3d', dueAt: COORDINATION_DUE_AT, channels: ['webhook'] },
+  SendCoordinationReminder: {
+    assignmentNo: 1,
+    department: 'finance',
+    lead: '3d',
+    dueAt: COORDINATION_DUE_AT,
+    channels: ['webhook'],
+  },
   EscalateCoordination: { assignmentNo: 1, department: 'finance', level: 1, dueAt: COORDINATION_DUE_AT, channels: ['webhook'] },
   SendExplanationReminder: { explanationNo: 1, lead: '1d', dueAt: LATER_DUE_AT, channels: ['webhook'] },
 };

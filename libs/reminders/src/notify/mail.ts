@@ -37,6 +37,24 @@ export function render(notice: Notice): { subject: string; text: string } {
       text: `The recommendation "${r.title}" from ${r.commune}, assigned to ${notice.department}, was due at ${r.dueAt} and is ${notice.daysOverdue} day(s) overdue.\nRecommendation id: ${r.id}`,
     };
   }
+  if (notice.kind === 'CoordinationReminderSent' && r) {
+    return {
+      subject: `Reminder: your contribution to "${r.title}" is due ${r.dueAt}`,
+      text: `${notice.department} coordinates the recommendation "${r.title}" from ${r.commune}; its contribution is due at ${r.dueAt} (${notice.lead} left).\nRecommendation id: ${r.id}`,
+    };
+  }
+  if (notice.kind === 'CoordinationEscalated' && r) {
+    return {
+      subject: `Contribution overdue (escalation ${notice.level}): "${r.title}"`,
+      text: `${notice.department} coordinates the recommendation "${r.title}" from ${r.commune}; its contribution was due at ${r.dueAt} and is ${notice.daysOverdue} day(s) overdue.\nRecommendation id: ${r.id}`,
+    };
+  }
+  if (notice.kind === 'ExplanationReminderSent' && r) {
+    return {
+      subject: `Reminder: the explanation of "${r.title}" is due ${r.dueAt}`,
+      text: `The committee requires ${notice.department} to explain in writing why the recommendation "${r.title}" from ${r.commune} is overdue; the explanation is due at ${r.dueAt} (${notice.lead} left).\nRecommendation id: ${r.id}`,
+    };
+  }
   const digest = notice.digest ?? { open: 0, overdue: 0, items: [] };
   const lines = digest.items.map((i) => `- ${i.overdue ? '[OVERDUE] ' : ''}${i.title} (due ${i.dueAt ?? 'n/a'}) ${i.id}`);
   return {

@@ -18,6 +18,7 @@ export class AssignRecommendationController {
       department: dto.department,
       due: { dueAt: dto.dueAt, dueInWorkingDays: dto.dueInWorkingDays },
       instructions: dto.instructions ?? null,
+      coordinating: dto.coordinating,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import { DeadlineDto } from '../dto/deadline.dto';
+import { CoordinatingDto, OptionalCoordinating } from '../dto/coordinating.dto';
 import { OptionalText, LONG_TEXT } from '../dto/text';
 
 export class AssignRecommendationRequestDto extends DeadlineDto {
@@ -10,4 +11,7 @@ export class AssignRecommendationRequestDto extends DeadlineDto {
 
   @OptionalText(LONG_TEXT, "Propose the staffing plan to the Provincial People's Committee.")
   instructions?: string;
+
+  @OptionalCoordinating()
+  coordinating?: CoordinatingDto[];
 }

@@ -22,6 +22,8 @@ export class RaiseRecommendationController {
         category: dto.category,
         workingGroup: dto.workingGroup ?? null,
         sessionDate: dto.sessionDate ?? null,
+        sessionId: dto.sessionId,
+        attachments: dto.attachments,
       },
       201,
     );

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
 import { IsCalendarDate } from '../../dto-time';
+import { OptionalAttachments } from '../dto/attachments.dto';
 import { LONG_TEXT, RequiredText } from '../dto/text';
 
 export class RaiseRecommendationRequestDto {
@@ -28,4 +29,16 @@ export class RaiseRecommendationRequestDto {
   @IsOptional()
   @IsCalendarDate()
   sessionDate?: string;
+
+  @ApiPropertyOptional({
+    example: '5f7c2a10-8e4b-4d8e-9c61-2b3f4a5d6e7f',
+    description:
+      'extension: the working session (POST /sessions) it was raised at; fills workingGroup and sessionDate, and the commune must have taken part',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'sessionId must be an id from POST /sessions' })
+  sessionId?: string;
+
+  @OptionalAttachments()
+  attachments?: string[];
 }

@@ -18,6 +18,7 @@ export class ReopenRecommendationController {
       reason: dto.reason,
       due: { dueAt: dto.dueAt, dueInWorkingDays: dto.dueInWorkingDays },
       department: dto.department ?? null,
+      coordinating: dto.coordinating,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { DeadlineDto } from '../dto/deadline.dto';
+import { CoordinatingDto, OptionalCoordinating } from '../dto/coordinating.dto';
 import { RequiredText, LONG_TEXT } from '../dto/text';
 
 export class ReopenRecommendationRequestDto extends DeadlineDto {
@@ -14,4 +15,7 @@ export class ReopenRecommendationRequestDto extends DeadlineDto {
   @IsOptional()
   @IsString()
   department?: string;
+
+  @OptionalCoordinating()
+  coordinating?: CoordinatingDto[];
 }

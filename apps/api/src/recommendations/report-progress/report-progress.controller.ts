@@ -12,6 +12,11 @@ export class ReportProgressController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Report progress (the assigned department)' })
   reportProgress(@Param('id') id: string, @Body() dto: ReportProgressRequestDto, @CommandExchange() exchange: Exchange) {
-    return this.commands.dispatch(exchange, { type: 'ReportProgress', recommendationId: id, note: dto.note });
+    return this.commands.dispatch(exchange, {
+      type: 'ReportProgress',
+      recommendationId: id,
+      note: dto.note,
+      attachments: dto.attachments,
+    });
   }
 }

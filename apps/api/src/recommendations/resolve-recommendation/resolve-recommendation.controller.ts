@@ -14,6 +14,12 @@ export class ResolveRecommendationController {
     summary: 'Resolve with a written response (the assigned department; the secretariat when answered on the spot)',
   })
   resolve(@Param('id') id: string, @Body() dto: ResolveRecommendationRequestDto, @CommandExchange() exchange: Exchange) {
-    return this.commands.dispatch(exchange, { type: 'ResolveRecommendation', recommendationId: id, resolution: dto.resolution });
+    return this.commands.dispatch(exchange, {
+      type: 'ResolveRecommendation',
+      recommendationId: id,
+      resolution: dto.resolution,
+      attachments: dto.attachments,
+      document: dto.document ? { number: dto.document.number, date: dto.document.date } : null,
+    });
   }
 }

@@ -1,0 +1,4 @@
+export * from './attachment-store';
+export * from './attachment-name';
+export * from './content-type';
+export * from './size';
