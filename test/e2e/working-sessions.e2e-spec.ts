@@ -1,4 +1,4 @@
-import { bearer, committee, department, secretariat } from '../support/recommendation-fixtures';
+import { bearer, committee, commune, department, secretariat } from '../support/recommendation-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -188,5 +188,14 @@ describe('a working session followed up with lead and coordinating departments',
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
+    // The same key with another body is a client's mistake, not a retry: refused, nothing recorded.
+    const other = await post(
+      '/sessions',
+      clerk,
+      { ...body, workingGroup: 3 },
+      { 'Idempotency-Key': 'minutes-2026-02-26-group-2' },
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
   });
 });

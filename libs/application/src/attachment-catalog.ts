@@ -72,7 +72,7 @@ export class AttachmentCatalog {
       );
     }
     if (new Set(ids.map((id) => id.toLowerCase())).size !== ids.length) {
-      throw new ApplicationError(AttachmentErrorCodes.tooMany, 'invalid', 'each attachment is cited once');
+      throw new ApplicationError(AttachmentErrorCodes.citedTwice, 'invalid', 'each attachment is cited once');
     }
     return Promise.all(
       ids.map(async (id) => {

@@ -1179,6 +1179,19 @@ describe('decide: explanations', () => {
     );
   });
 
+  it('returned and reassigned, the department it was asked of answers; the new lead may not', () => {
+    const history = requested().returned().assignedTo(FINANCE).build();
+    expect(when(history, command('GiveExplanation', { now: LATE, actor: byHomeAffairs }))[0].data).toMatchObject({
+      explanationNo: 1,
+      department: HOME_AFFAIRS,
+    });
+    expect(refusalOf(() => when(history, command('GiveExplanation', { now: LATE, actor: byFinance })))).toEqual(
+      REFUSED.notAssignedToCaller,
+    );
+    const reminder = command('SendExplanationReminder', { now: LATE, explanationNo: 1, dueAt: EXPLANATION_DUE_AT });
+    expect(when(history, reminder)[0].data).toMatchObject({ department: HOME_AFFAIRS });
+  });
+
   it('resolved late, the department that resolved still owes its explanation', () => {
     const events = when(LATE_STATES['resolved-pending'](), command('GiveExplanation', { now: LATE }));
     const after = fold(events, given(LATE_STATES['resolved-pending']()));

@@ -166,16 +166,16 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
       ];
     }
     case 'GiveExplanation': {
-      const s = state as StateOf<'assigned' | 'resolved'>;
+      const s = state as StateOf<'assigned' | 'resolved' | 'accepted'>;
       rule.explanationMustBeAwaited(s.explanation);
-      rule.onlyTheLeadExplains(leadDepartment(s), command.actor);
       const explanation = s.explanation;
+      rule.onlyTheDepartmentAskedExplains(explanation.department, command.actor);
       return [
         {
           type: 'ExplanationGiven',
           data: {
             explanationNo: explanation.explanationNo,
-            department: command.actor.department ?? explanation.department,
+            department: explanation.department,
             text: command.text,
             attachments: command.attachments,
             answeredAt: now,
@@ -235,7 +235,7 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
       ];
     }
     case 'SendExplanationReminder': {
-      const explanation = (state as StateOf<'assigned' | 'resolved'>).explanation;
+      const explanation = (state as StateOf<'assigned' | 'resolved' | 'accepted'>).explanation;
       const stale =
         !explanation ||
         explanation.explanationNo !== command.explanationNo ||
@@ -243,14 +243,15 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
         !sameInstant(explanation.dueAt, command.dueAt) ||
         explanation.remindersSent.includes(reminderKey(command.lead, command.dueAt));
       rule.noticeMustStillApply(stale, `explanation reminder ${command.lead} before ${command.dueAt}`);
-      const { assignmentNo, explanationNo } = explanation as NonNullable<typeof explanation>;
+      // Whom it reminds: the department the explanation was asked of.
+      const { assignmentNo, explanationNo, department } = explanation as NonNullable<typeof explanation>;
       return [
         {
           type: 'ExplanationReminderSent',
           data: {
             assignmentNo,
             explanationNo,
-            department: leadDepartment(state) ?? '',
+            department,
             lead: command.lead,
             dueAt: command.dueAt,
             channels: command.channels,

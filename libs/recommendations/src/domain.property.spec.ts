@@ -65,7 +65,8 @@ const API_WHO: Record<
   // "committee; only while the item is overdue" (the overdue part is checked on the event below)
   RequestExplanation: (a) => a.role === 'committee',
   // "the lead department": of the current assignment, or of the one that resolved the item late
-  GiveExplanation: (a, _c, s) => a.role === 'department' && a.department !== undefined && a.department === theLead(s),
+  // "the lead department": the one it was asked of (the lead then; after a merger, the department that took its work over).
+  GiveExplanation: (a, _c, s) => a.role === 'department' && a.department !== undefined && a.department === askedOf(s),
   SendReminder: (a) => a.role === 'system',
   EscalateDeadline: (a) => a.role === 'system',
   RecordNotificationDelivery: (a) => a.role === 'system',
@@ -80,11 +81,9 @@ function theAssignedDepartment(actor: Actor, state: RecommendationState): boolea
   return actor.role === 'department' && state.status === 'assigned' && actor.department === state.assignment.department;
 }
 
-function theLead(state: RecommendationState): string | null {
-  if (state.status === 'assigned') return state.assignment.department;
-  // After resolution, or a return, the department of the last assignment still owes an explanation.
-  if (state.status === 'resolved' || state.status === 'accepted') return state.lastAssignment?.department ?? null;
-  return null;
+/** The department an awaited explanation was asked of. */
+function askedOf(state: RecommendationState): string | null {
+  return state.status === 'none' ? null : (state.explanation?.department ?? null);
 }
 
 /** API.md: from which statuses, to which status. Notices keep the status; `null` means "unchanged". */
@@ -449,7 +448,7 @@ function expectEventKeepsTheContract(
       break;
     case 'ExplanationGiven':
       expect(explanation).toMatchObject({ explanationNo: event.data.explanationNo, answeredAt: null });
-      expect(event.data.department).toBe(theLead(before));
+      expect(event.data.department).toBe(askedOf(before));
       expect(event.data.onTime).toBe(time(event.data.answeredAt) <= time(explanation?.dueAt ?? ''));
       break;
     case 'CoordinationReminderSent': {
@@ -472,7 +471,7 @@ function expectEventKeepsTheContract(
       // "the department is reminded before that dueAt": an explanation awaited, its due date, to the lead.
       expect(explanation).toMatchObject({ explanationNo: event.data.explanationNo, answeredAt: null });
       expect(time(event.data.dueAt)).toBe(time(explanation?.dueAt ?? ''));
-      expect(event.data.department).toBe(theLead(before));
+      expect(event.data.department).toBe(askedOf(before));
       break;
     case 'CoordinationTransferred':
       expect(part(event.data.fromDepartment)).toBeDefined();

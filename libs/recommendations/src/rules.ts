@@ -244,10 +244,13 @@ export function explanationMustBeAwaited(explanation: Explanation | null): asser
   }
 }
 
-/** Only the lead department (the current one, or the one that resolved) explains. */
-export function onlyTheLeadExplains(lead: string | null, actor: Actor): void {
-  if (actor.department === undefined || actor.department !== lead) {
-    throw new DomainError(ErrorCodes.notAssignedToCaller, 'forbidden', 'only the lead department explains');
+/**
+ * Only the department the explanation was asked of explains: the lead when it was requested (or,
+ * after a merger, the department its work moved to), even once the item was returned or resolved.
+ */
+export function onlyTheDepartmentAskedExplains(asked: string, actor: Actor): void {
+  if (actor.role !== 'department' || actor.department !== asked) {
+    throw new DomainError(ErrorCodes.notAssignedToCaller, 'forbidden', `the explanation was asked of ${asked}`);
   }
 }
 

@@ -137,6 +137,7 @@ export const AttachmentErrorCodes = {
   unknown: 'ATTACHMENT.UNKNOWN',
   notYours: 'ATTACHMENT.NOT_YOURS',
   tooMany: 'ATTACHMENT.TOO_MANY',
+  citedTwice: 'ATTACHMENT.CITED_TWICE',
 } as const;
 
 /** At most this many files with one event. */

@@ -1,10 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { MinPositionDto } from './min-position.dto';
-
-/** The form of every id this service gives out. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -34,7 +31,7 @@ export class ListRecommendationsRequestDto extends MinPositionDto {
   @ApiPropertyOptional({ description: 'extension: items raised at this recorded working session (its id)' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
-  @Matches(UUID, { message: 'sessionId must be the id of a working session' })
+  @IsUUID('all', { message: 'sessionId must be the id of a working session' })
   sessionId?: string;
 
   @ApiPropertyOptional({ example: 'tam-thanh' })

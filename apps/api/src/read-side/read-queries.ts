@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@app/common';
-import { ApplicationError, WorkingSessions } from '@app/application';
+import { ApplicationError, isUuid, WorkingSessions } from '@app/application';
 import {
   findSession,
   listRecommendations,
@@ -111,8 +111,6 @@ export class ListSessionsHandler implements IQueryHandler<ListSessionsQuery> {
   }
 }
 
-const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * One session with the counts and the list of its items in the caller's scope. The session itself
  * is read from its stream when the read models have not reached it yet, so it is found as soon as
@@ -132,7 +130,7 @@ export class GetSessionHandler implements IQueryHandler<GetSessionQuery> {
       'not_found',
       'session not found: no working session has this id',
     );
-    if (!SESSION_ID.test(id)) throw notFound;
+    if (!isUuid(id)) throw notFound;
     const sessionId = id.toLowerCase();
     const db = this.readModels.connection();
     const session = findSession(db, sessionId) ?? (await this.recorded(sessionId));

@@ -5,15 +5,7 @@ import type { Logger } from 'pino';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
 import { deterministicUuid, type RecordedEvent } from '@app/event-store';
 import { RecommendationCommands, RecommendationStream, type CommandInput } from '@app/application';
-import {
-  DomainError,
-  ErrorCodes,
-  isNotice,
-  leadDepartment,
-  upcastStored,
-  type Actor,
-  type NoticeEvent,
-} from '@app/recommendations';
+import { DomainError, ErrorCodes, isNotice, upcastStored, type Actor, type NoticeEvent } from '@app/recommendations';
 import { isChannel, JobName, noticeOf, QueueName, type JobPayloads } from '@app/reminders';
 import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
@@ -193,17 +185,16 @@ export class DeadlinesProcessor extends TypedProcessor {
 
   /**
    * The explanation if the job still applies to it: the same one, due at the same time, not given
-   * yet, on an item its lead department can answer it on (assigned, or resolved since).
+   * yet; whom it reminds is the department it was asked of. Whether the item's status still lets it
+   * be answered is the decider's to say (a stale notice), not this lookup's.
    */
   private async explaining(id: string, explanationNo: number, dueAt: string): Promise<Target | null> {
     const { state } = await this.streams.current(id);
-    if (state.status !== 'assigned' && state.status !== 'resolved') return null;
+    if (state.status === 'none') return null;
     const { explanation } = state;
-    const department = leadDepartment(state);
-    if (!explanation || !department || explanation.explanationNo !== explanationNo || explanation.answeredAt !== null)
-      return null;
+    if (!explanation || explanation.explanationNo !== explanationNo || explanation.answeredAt !== null) return null;
     if (Date.parse(explanation.dueAt) !== Date.parse(dueAt)) return null;
-    return { id, title: state.title, commune: state.commune, department, dueAt: explanation.dueAt };
+    return { id, title: state.title, commune: state.commune, department: explanation.department, dueAt: explanation.dueAt };
   }
 
   /** The item's current assignment if the job still applies to it. */

@@ -312,14 +312,3 @@ export function openInvolvements(db: Database.Database, department: string): str
       .all({ department }) as Array<{ id: string }>
   ).map((r) => r.id);
 }
-
-/** The items a department holds an open assignment of now, by id (for a merger of departments). */
-export function openAssignmentIds(db: Database.Database, department: string): string[] {
-  return (
-    db
-      .prepare("SELECT id FROM recommendations WHERE department = ? AND status = 'assigned' ORDER BY id")
-      .all(department) as Array<{
-      id: string;
-    }>
-  ).map((r) => r.id);
-}

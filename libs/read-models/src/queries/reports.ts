@@ -315,7 +315,8 @@ function explanationFigures(
 ): ExplanationFigures {
   const rows = db
     .prepare(
-      `SELECT coalesce(r.department, e.department) AS department, e.requested_at, e.due_ms, e.answered_at, e.on_time
+      `SELECT CASE WHEN r.assignment_no = e.assignment_no AND r.department IS NOT NULL THEN r.department ELSE e.department END
+         AS department, e.requested_at, e.due_ms, e.answered_at, e.on_time
        FROM explanations e JOIN ${items} r ON r.id = e.id WHERE ${scope}`,
     )
     .all(params) as Array<{

@@ -184,12 +184,16 @@ export function sessionDetail(
   const rows = db
     .prepare(`SELECT r.* FROM recommendations r WHERE r.session_id = @sessionId AND ${scope.sql} ORDER BY r.raised_at, r.id`)
     .all({ ...scope.params, sessionId: session.id }) as RecommendationRow[];
-  const counts: SessionCounts = { raised: rows.length, open: 0, overdue: 0, resolved: 0 };
   const recommendations = rows.map((row) => toListItem(row, nowMs));
-  for (const item of recommendations) {
-    if (item.status === 'raised' || item.status === 'accepted' || item.status === 'assigned') counts.open += 1;
-    if (item.overdue) counts.overdue += 1;
-    if (item.status === 'resolved') counts.resolved += 1;
-  }
+  // The same counts as the list's, from the same SQL; none while the read model has not the session yet.
+  const counted = countsSql(actor);
+  const counts = (db
+    .prepare(`SELECT ${counted.columns} FROM sessions s ${counted.join} WHERE s.id = @sessionId GROUP BY s.id`)
+    .get({ ...counted.params, sessionId: session.id, nowMs }) as SessionCounts | undefined) ?? {
+    raised: 0,
+    open: 0,
+    overdue: 0,
+    resolved: 0,
+  };
   return { ...session, counts, recommendations };
 }
