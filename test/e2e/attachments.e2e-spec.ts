@@ -1,9 +1,15 @@
 import type { Response } from 'supertest';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
 import { AttachmentStore } from '@app/attachments';
+import { AttachmentCatalog, RecommendationStream } from '@app/application';
+import { EVENT_STORE, StoreUnavailableError, type EventStore } from '@app/event-store';
+import { TemporaryUploadSweeper } from '../../apps/api/src/attachments/temporary-upload-sweeper';
 import { streamUpload } from '../../libs/attachments/src/testing/multipart-upload';
 import {
   pdfStreamOfSize,
@@ -13,6 +19,7 @@ import {
   textStreamOfSize,
 } from '../../libs/attachments/src/testing/sample-files';
 import { setUpAdministrator, type Browser } from '../support/sessions';
+import { until } from '../support/poll';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -30,6 +37,28 @@ const LIMIT_BYTES = 1024 * 1024;
 const HUGE = 100 * LIMIT_BYTES;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A multipart body whose file part has this Content-Disposition, as a client may send it. */
+function multipartWithDisposition(disposition: string, bytes: Buffer) {
+  const boundary = `----fut${randomUUID().replace(/-/g, '')}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: application/pdf\r\n\r\n`, 'latin1'),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+  ]);
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body };
+}
+
+/** The descriptors this process holds open on a file. */
+function descriptorsOn(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+}
 
 /** supertest's parser for a body of any type: its bytes. */
 function readAll(res: Response, done: (error: Error | null, body: Buffer) => void): void {
@@ -259,8 +288,15 @@ describe('attachments over HTTP', () => {
       expect(first.status).toBe(201);
       expect(again.status).toBe(201);
       expect(again.body).toEqual(first.body);
-      const other = await send(samplePdf('another letter'));
+      expect(readdirSync(store.temporaryDir)).toEqual([]);
+      const before = storedFiles();
+      const another = samplePdf('another letter');
+      const other = await send(another);
       expect(other.status).toBe(409);
+      // Refused: nothing of it is stored, and no temporary file is left.
+      expect(existsSync(store.pathOf(sha256(another)))).toBe(false);
+      expect(storedFiles()).toEqual(before);
+      expect(readdirSync(store.temporaryDir)).toEqual([]);
       // The id is cited like any other.
       const raised = await t
         .http()
@@ -268,6 +304,105 @@ describe('attachments over HTTP', () => {
         .set('Authorization', auth.secretariat)
         .send({ commune: 'tam-thanh', title: 't', description: 'd', category: 'headquarters', attachments: [first.body.id] });
       expect(raised.body.code).toBe('ATTACHMENT.NOT_YOURS');
+    });
+
+    it('a file received whole, then its form refused (a field too long after it) → 400, and nothing is stored', async () => {
+      const before = storedFiles();
+      const pdf = samplePdf('followed by a field too long');
+      const boundary = `----fut${randomUUID().replace(/-/g, '')}`;
+      const req = request(`${url}/attachments`, {
+        method: 'POST',
+        headers: { authorization: auth.secretariat, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+      });
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="letter.pdf"\r\n\r\n`);
+      req.write(pdf);
+      // The file part ends where the next part begins; the field's value is sent once the file is received whole.
+      req.write(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nxx`);
+      await until(
+        () =>
+          existsSync(store.pathOf(sha256(pdf))) ||
+          readdirSync(store.temporaryDir).some((name) => statSync(join(store.temporaryDir, name)).size === pdf.length),
+        'the file to be received whole',
+        { intervalMs: 5 },
+      );
+      req.end(`${'x'.repeat(4096)}\r\n--${boundary}--\r\n`);
+      const res = await answer;
+      expect(res.status).toBe(400);
+      expect(res.body).toContain('ATTACHMENT.FIELD_TOO_LONG');
+      expect(existsSync(store.pathOf(sha256(pdf)))).toBe(false);
+      expect(storedFiles()).toEqual(before);
+      expect(readdirSync(store.temporaryDir)).toEqual([]);
+    });
+
+    it('an upload whose record fails (the log refusing the append) leaves neither its file nor a temporary file', async () => {
+      const events = t.app.get<EventStore>(EVENT_STORE);
+      const append = events.append.bind(events);
+      const refusing = jest
+        .spyOn(events, 'append')
+        .mockImplementation((stream, ...rest) =>
+          stream.startsWith('attachment-')
+            ? Promise.reject(new StoreUnavailableError('the log is not taking appends'))
+            : append(stream, ...rest),
+        );
+      const before = storedFiles();
+      const pdf = samplePdf('its record fails');
+      try {
+        const res = await upload('secretariat', pdf, 'công văn.pdf');
+        expect(res.status).toBe(503);
+        const keyed = await t
+          .http()
+          .post('/attachments')
+          .set('Authorization', auth.secretariat)
+          .set('Idempotency-Key', 'upload-failing-append')
+          .attach('file', pdf, 'công văn.pdf');
+        expect(keyed.status).toBe(503);
+      } finally {
+        refusing.mockRestore();
+      }
+      expect(existsSync(store.pathOf(sha256(pdf)))).toBe(false);
+      expect(storedFiles()).toEqual(before);
+      expect(readdirSync(store.temporaryDir)).toEqual([]);
+      // The same upload once the log takes appends again is stored.
+      expect((await uploaded('secretariat', pdf, 'công văn.pdf')).sha256).toBe(sha256(pdf));
+      expect(readFileSync(store.pathOf(sha256(pdf)))).toEqual(pdf);
+    });
+
+    it("a name that is not well-formed Unicode (filename*=utf-16le''%3D%D8: a lone surrogate) is made so: 201, then downloaded", async () => {
+      const pdf = samplePdf('a name with a lone surrogate');
+      const { contentType, body } = multipartWithDisposition(`form-data; name="file"; filename*=utf-16le''%3D%D8`, pdf);
+      const res = await t
+        .http()
+        .post('/attachments')
+        .set('Authorization', auth.secretariat)
+        .set('Content-Type', contentType)
+        .send(body);
+      expect(res.status).toBe(201);
+      const name = res.body.name as string;
+      expect(name).toBe('\ufffd');
+      expect(() => encodeURIComponent(name)).not.toThrow();
+      const download = await t
+        .http()
+        .get(`/attachments/${res.body.id}`)
+        .set('Authorization', auth.secretariat)
+        .buffer(true)
+        .parse(readAll);
+      expect(download.status).toBe(200);
+      expect(download.body).toEqual(pdf);
+      expect(download.headers['content-disposition']).toBe(`attachment; filename="_.pdf"; filename*=UTF-8''%EF%BF%BD.pdf`);
+    });
+
+    it('unfinished uploads are swept every hour while the service runs, not only at its start', () => {
+      const sweeper = t.app.get(TemporaryUploadSweeper);
+      expect(sweeper.running).toBe(true);
+      expect(sweeper.schedule).toEqual({ everyMs: 3600_000, olderThanMs: 3600_000 });
     });
   });
 
@@ -338,6 +473,70 @@ describe('attachments over HTTP', () => {
     });
   });
 
+  describe('download access', () => {
+    it('a file recorded under a name not well-formed (before names were cleaned) downloads, and no descriptor stays open', async () => {
+      const pdf = samplePdf('recorded under a lone surrogate');
+      const file = await store.save(Readable.from([pdf]));
+      const id = randomUUID();
+      await t.app
+        .get(AttachmentCatalog)
+        .record({ id, name: 'bi\ud83dn bản.pdf', ...file }, { sub: 'clerk-lan', name: 'Lan', role: 'secretariat' });
+      const path = store.pathOf(file.sha256);
+      for (const round of [1, 2]) {
+        const res = await t.http().get(`/attachments/${id}`).set('Authorization', auth.secretariat).buffer(true).parse(readAll);
+        expect([round, res.status]).toEqual([round, 200]);
+        expect(res.body).toEqual(pdf);
+        expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''bi%EF%BF%BDn%20b%E1%BA%A3n.pdf`);
+      }
+      const revalidated = await t
+        .http()
+        .get(`/attachments/${id}`)
+        .set('Authorization', auth.secretariat)
+        .set('If-None-Match', `"${file.sha256}"`);
+      expect(revalidated.status).toBe(304);
+      expect((await t.http().head(`/attachments/${id}`).set('Authorization', auth.secretariat)).status).toBe(200);
+      await until(() => descriptorsOn(path) === 0, 'every descriptor on the stored file to be closed');
+    });
+
+    it('one item in scope among more than 200 citing the file is found, and a caller without scope costs no item read', async () => {
+      const pdf = samplePdf('cited by many items');
+      const { id } = await uploaded('secretariat', pdf, 'kế hoạch chung.pdf');
+      const citing: string[] = [];
+      for (let n = 0; n < 201; n++) citing.push((await raiseCiting('secretariat', [id], 'na-sam')).id);
+      // The last of them in the order the read models keep them is the one the finance department gets.
+      const last = [...citing].sort().pop()!;
+      const clerk = (path: string, body: object) =>
+        t.http().post(`/recommendations/${last}/${path}`).set('Authorization', auth.secretariat).send(body);
+      expect((await clerk('accept', {})).status).toBe(200);
+      const assigned = await clerk('assign', { department: 'finance', dueAt: '2026-04-30T17:00:00+07:00' });
+      expect(assigned.status).toBe(200);
+      const position = String(assigned.body.position);
+
+      const streams = t.app.get(RecommendationStream);
+      const reads = jest.spyOn(streams, 'current');
+      try {
+        const get = (who: string) =>
+          t.http().get(`/attachments/${id}?minPosition=${position}`).set('Authorization', auth[who]).buffer(true).parse(readAll);
+        const finance = await get('finance');
+        expect(finance.status).toBe(200);
+        expect(finance.body).toEqual(pdf);
+        expect(reads).toHaveBeenCalledTimes(1);
+        expect(reads).toHaveBeenCalledWith(last);
+        reads.mockClear();
+        for (const who of ['homeAffairs', 'tamThanh']) {
+          const res = await get(who);
+          expect([who, res.status, res.body.toString()]).toEqual([who, 404, expect.stringContaining('ATTACHMENT.NOT_FOUND')]);
+        }
+        expect(reads).not.toHaveBeenCalled();
+        const naSam = await get('naSam');
+        expect(naSam.status).toBe(200);
+        expect(reads).toHaveBeenCalledTimes(1);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+  });
+
   describe('tamper test: /audit/verify re-hashes every cited file', () => {
     async function verify() {
       const res = await t.http().get('/audit/verify').set('Authorization', auth.auditor);
@@ -405,6 +604,66 @@ describe('attachments over HTTP', () => {
       // The same bytes uploaded again mend the store.
       await uploaded('secretariat', pdf, 'Công văn 1234.pdf');
       expect(await verify()).toMatchObject({ ok: true, failures: [] });
+    });
+  });
+
+  describe('while the read models lag (an API without projections running)', () => {
+    let lagging: TestApp;
+    const bearer: Record<string, string> = {};
+
+    beforeAll(async () => {
+      lagging = await createTestApp({ env: { ATTACHMENT_LIMIT: LIMIT }, roles: ['api'] });
+      bearer.clerk = `Bearer ${await lagging.token({ role: 'secretariat', sub: 'clerk-lan' })}`;
+      bearer.tamThanh = `Bearer ${await lagging.token({ role: 'commune', commune: 'tam-thanh', sub: 'officer-tt' })}`;
+      bearer.naSam = `Bearer ${await lagging.token({ role: 'commune', commune: 'na-sam', sub: 'officer-ns' })}`;
+    });
+    afterAll(() => lagging.close());
+
+    it('?item= naming the citing item is checked on its stream: its readers get the file, anyone else 404', async () => {
+      const pdf = samplePdf('read before the lists caught up');
+      const uploadedNow = await lagging
+        .http()
+        .post('/attachments')
+        .set('Authorization', bearer.clerk)
+        .attach('file', pdf, 'tờ trình.pdf');
+      expect(uploadedNow.status).toBe(201);
+      const id = uploadedNow.body.id as string;
+      const raise = (attachments: string[]) =>
+        lagging.http().post('/recommendations').set('Authorization', bearer.clerk).send({
+          commune: 'tam-thanh',
+          title: 'Sửa chữa nhà văn hoá thôn',
+          description: 'Sau sáp nhập.',
+          category: 'headquarters',
+          attachments,
+        });
+      const citing = await raise([id]);
+      expect(citing.status).toBe(201);
+      const other = await raise([]);
+      expect(other.status).toBe(201);
+      const get = (who: string, query: string) =>
+        lagging.http().get(`/attachments/${id}${query}`).set('Authorization', bearer[who]).buffer(true).parse(readAll);
+
+      // The read models know of no item citing it: without ?item= no one but the uploader gets it.
+      expect((await get('tamThanh', '')).status).toBe(404);
+      const named = await get('tamThanh', `?item=${citing.body.id}`);
+      expect(named.status).toBe(200);
+      expect(named.body).toEqual(pdf);
+      expect((await get('tamThanh', `?item=${String(citing.body.id).toUpperCase()}`)).status).toBe(200);
+      for (const [who, query] of [
+        ['naSam', `?item=${citing.body.id}`],
+        ['tamThanh', `?item=${other.body.id}`],
+        ['tamThanh', `?item=${randomUUID()}`],
+        ['tamThanh', '?item=../../events.sqlite'],
+        ['tamThanh', `?item=${citing.body.id}&item=${citing.body.id}`],
+      ]) {
+        const res = await get(who!, query!);
+        expect([who, query, res.status, res.body.toString()]).toEqual([
+          who,
+          query,
+          404,
+          expect.stringContaining('ATTACHMENT.NOT_FOUND'),
+        ]);
+      }
     });
   });
 });

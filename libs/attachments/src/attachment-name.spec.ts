@@ -14,6 +14,23 @@ describe('names of uploaded files', () => {
     expect([...cleanFileName('đ'.repeat(400))]).toHaveLength(MAX_NAME_LENGTH);
   });
 
+  it('a name is well-formed Unicode: a lone surrogate becomes U+FFFD, a pair stays, and the cut never splits one', () => {
+    // What a multipart parser decodes from `filename*=utf-16le''%3D%D8`.
+    const lone = cleanFileName('\ud83d');
+    expect(lone).toBe('\ufffd');
+    expect(() => encodeURIComponent(lone)).not.toThrow();
+    expect(cleanFileName('báo\udc00cáo\ud83d.pdf')).toBe('báo\ufffdcáo\ufffd.pdf');
+    expect(cleanFileName('📄 biên bản.pdf')).toBe('📄 biên bản.pdf');
+    const cut = cleanFileName('📄'.repeat(400));
+    expect([...cut]).toHaveLength(MAX_NAME_LENGTH);
+    expect(() => encodeURIComponent(cut)).not.toThrow();
+  });
+
+  it('Content-Disposition of a name recorded before names were made well-formed is a header, not an error', () => {
+    expect(contentDisposition('\ud83d.pdf')).toBe(`attachment; filename="_.pdf"; filename*=UTF-8''%EF%BF%BD.pdf`);
+    expect(contentDisposition('📄.pdf')).toBe(`attachment; filename="_.pdf"; filename*=UTF-8''%F0%9F%93%84.pdf`);
+  });
+
   it('Content-Disposition carries the name in UTF-8 (RFC 5987) and an ASCII form without marks', () => {
     expect(contentDisposition('Báo cáo đợt 1.pdf')).toBe(
       `attachment; filename="Bao cao dot 1.pdf"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%C4%91%E1%BB%A3t%201.pdf`,

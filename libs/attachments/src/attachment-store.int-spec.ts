@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +12,7 @@ import {
   UnsupportedAttachmentTypeError,
   verifiedAgainst,
 } from './attachment-store';
+import { sweepPeriodically } from './temporary-sweep';
 import { DOC, PDF } from './content-type';
 import { until } from '../../../test/support/poll';
 import { pdfStreamOfSize, sampleOle2, samplePdf, samplePng, textStreamOfSize } from './testing/sample-files';
@@ -112,6 +114,48 @@ describe('AttachmentStore on a real folder', () => {
     expect(filesUnder(store.root)).toEqual([]);
   });
 
+  it('a received file is only in the temporary folder until it is committed, then only under its name', async () => {
+    const pdf = samplePdf('received, then committed');
+    const received = await store.receive(chunked(pdf, 5));
+    expect(received.file).toEqual({ sha256: sha(pdf), size: pdf.length, contentType: PDF });
+    expect(filesUnder(store.root)).toEqual([join('tmp', readdirSync(store.temporaryDir)[0]!)]);
+    expect(existsSync(store.pathOf(sha(pdf)))).toBe(false);
+    expect(await received.commit()).toEqual(received.file);
+    expect(filesUnder(store.root)).toEqual([join(sha(pdf).slice(0, 2), sha(pdf))]);
+    expect(readFileSync(store.pathOf(sha(pdf)))).toEqual(pdf);
+    // Discarding after the commit leaves the stored file alone.
+    await received.discard();
+    expect(readFileSync(store.pathOf(sha(pdf)))).toEqual(pdf);
+  });
+
+  it('a received file discarded (the upload refused) leaves nothing behind', async () => {
+    const received = await store.receive(Readable.from([samplePdf('refused after receiving')]));
+    await received.discard();
+    expect(filesUnder(store.root)).toEqual([]);
+    await expect(received.commit()).rejects.toThrow('discarded');
+    expect(filesUnder(store.root)).toEqual([]);
+  });
+
+  it('bytes already stored: discarding another copy never deletes the stored file, committing one keeps it whole', async () => {
+    const png = samplePng();
+    const stored = await store.save(Readable.from([png]));
+    const refused = await store.receive(chunked(png, 3));
+    expect(refused.file).toEqual(stored);
+    await refused.discard();
+    expect(filesUnder(store.root)).toEqual([join(stored.sha256.slice(0, 2), stored.sha256)]);
+    expect(readFileSync(store.pathOf(stored.sha256))).toEqual(png);
+
+    const again = await store.receive(chunked(png, 11));
+    // A reader of the stored file while the same bytes are committed again reads it whole.
+    const reading = await store.open(stored.sha256);
+    await again.commit();
+    const read: Buffer[] = [];
+    for await (const chunk of reading!.stream) read.push(chunk as Buffer);
+    expect(Buffer.concat(read)).toEqual(png);
+    expect(filesUnder(store.root)).toEqual([join(stored.sha256.slice(0, 2), stored.sha256)]);
+    expect(await store.check(stored.sha256)).toBe('intact');
+  });
+
   it('checks a stored file again: intact, changed by one byte, missing', async () => {
     const pdf = samplePdf();
     const { sha256 } = await store.save(Readable.from([pdf]));
@@ -157,5 +201,23 @@ describe('AttachmentStore on a real folder', () => {
     expect(await store.sweepTemporary(3600_000)).toBe(1);
     expect(existsSync(old)).toBe(false);
     expect(statSync(fresh).isFile()).toBe(true);
+  });
+
+  it('sweeps temporary files periodically while it runs, and only old ones', async () => {
+    await mkdir(store.temporaryDir, { recursive: true });
+    const sweep = sweepPeriodically(store, { everyMs: 25, olderThanMs: 3600_000 });
+    try {
+      // Left by a crash of another process sharing the folder, after this one started.
+      const old = join(store.temporaryDir, 'left-by-another-process.part');
+      const fresh = join(store.temporaryDir, 'in-flight.part');
+      writeFileSync(fresh, 'partial');
+      writeFileSync(old, 'partial');
+      const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+      utimesSync(old, hoursAgo, hoursAgo);
+      await until(() => !existsSync(old), 'the periodic sweep to remove the old temporary file', { intervalMs: 10 });
+      expect(statSync(fresh).isFile()).toBe(true);
+    } finally {
+      await sweep.stop();
+    }
   });
 });

@@ -37,8 +37,10 @@ const TEMPORARY_SUFFIX = '.part';
 /**
  * Uploaded files on disk, content-addressed under `<dataDir>/attachments/<aa>/<sha256>` (fanned out
  * by the first two hex digits). A file is written to `tmp/` while its bytes are hashed and their
- * type sniffed, synced, and only then renamed to its name: a name always holds a whole file, the
- * same bytes uploaded twice are one file, and a refused or broken upload leaves nothing behind.
+ * type sniffed ({@link AttachmentStore.receive}); once the upload is recorded it is synced and only
+ * then renamed to its name ({@link ReceivedFile.commit}), and an upload refused on the way is
+ * discarded: a name always holds a whole file, the same bytes uploaded twice are one file, and a
+ * refused or broken upload leaves nothing behind.
  */
 export class AttachmentStore {
   readonly root: string;
@@ -59,19 +61,33 @@ export class AttachmentStore {
   }
 
   /**
-   * Streams `source` to disk. Refuses (throwing, the temporary file removed) as soon as the bytes
-   * pass the limit, or once the first bytes show a type that is not allowed; consumes the source
-   * no further then. Holds at most the first {@link SNIFF_BYTES} in memory.
+   * Receives `source` into a temporary file, hashing its bytes and sniffing their type, and stores
+   * it under its sha256 (see {@link receive} and {@link ReceivedFile.commit}).
    */
   async save(source: Readable | AsyncIterable<Buffer>): Promise<StoredFile> {
+    const received = await this.receive(source);
+    try {
+      return await received.commit();
+    } finally {
+      await received.discard();
+    }
+  }
+
+  /**
+   * Streams `source` into a temporary file, hashing it and sniffing its type as it comes, and
+   * answers what it is without storing it yet: the caller records it, then commits it to its name,
+   * or discards it when the upload is refused. Refuses (throwing, the temporary file removed) as
+   * soon as the bytes pass the limit, or once the first bytes show a type that is not allowed;
+   * consumes the source no further then. Holds at most the first {@link SNIFF_BYTES} in memory.
+   */
+  async receive(source: Readable | AsyncIterable<Buffer>): Promise<ReceivedFile> {
     // A source that fails before it is read from (the client gone while the file opens) fails the
     // reading below, not the process.
     if (source instanceof Readable) source.on('error', () => undefined);
     await mkdir(this.temporaryDir, { recursive: true });
     const temporary = join(this.temporaryDir, `${randomUUID()}${TEMPORARY_SUFFIX}`);
     const handle = await open(temporary, 'wx', 0o640);
-    let closed = false;
-    let kept = false;
+    let written = false;
     try {
       const hash = createHash('sha256');
       let size = 0;
@@ -110,21 +126,12 @@ export class AttachmentStore {
       }
       if (ole2) contentType = ole2.contentType();
       if (contentType === null || size === 0) throw new UnsupportedAttachmentTypeError();
-
-      await handle.sync();
-      closed = true;
-      await handle.close();
-      const sha256 = hash.digest('hex');
-      const final = this.pathOf(sha256);
-      await mkdir(dirname(final), { recursive: true });
-      // The same bytes stored before: the rename replaces them with themselves (and mends a damaged copy).
-      await rename(temporary, final);
-      kept = true;
-      await syncDirectory(dirname(final));
-      return { sha256, size, contentType };
+      written = true;
+      return new ReceivedFile({ sha256: hash.digest('hex'), size, contentType }, temporary, this);
     } finally {
-      if (!closed) await handle.close().catch(() => undefined);
-      if (!kept) await rm(temporary, { force: true });
+      // Closed either way: a received file holds no descriptor while it waits to be committed.
+      await handle.close().catch(() => undefined);
+      if (!written) await rm(temporary, { force: true });
     }
   }
 
@@ -178,6 +185,50 @@ export class AttachmentStore {
       }
     }
     return removed;
+  }
+}
+
+/**
+ * An upload's bytes in a temporary file, hashed and typed, not yet under their name: nothing is
+ * stored until {@link commit}. {@link discard} removes the temporary file and only it, so it never
+ * touches a stored file, not even one with the same bytes; after a commit it does nothing.
+ */
+export class ReceivedFile {
+  private state: 'received' | 'committed' | 'discarded' = 'received';
+
+  constructor(
+    readonly file: StoredFile,
+    private readonly temporary: string,
+    private readonly store: AttachmentStore,
+  ) {}
+
+  /**
+   * Makes the bytes durable, then renames them to their name, durably too. Bytes already stored
+   * under that sha256 are replaced with themselves: nothing changes for their readers (an open
+   * file keeps being read whole), and a copy damaged on disk is mended.
+   */
+  async commit(): Promise<StoredFile> {
+    if (this.state === 'committed') return this.file;
+    if (this.state === 'discarded') throw new Error('a discarded upload cannot be stored');
+    const handle = await open(this.temporary, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const final = this.store.pathOf(this.file.sha256);
+    await mkdir(dirname(final), { recursive: true });
+    await rename(this.temporary, final);
+    this.state = 'committed';
+    await syncDirectory(dirname(final));
+    return this.file;
+  }
+
+  /** Removes the temporary file, unless the bytes were committed. */
+  async discard(): Promise<void> {
+    if (this.state !== 'received') return;
+    this.state = 'discarded';
+    await rm(this.temporary, { force: true });
   }
 }
 

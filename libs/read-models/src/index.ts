@@ -10,4 +10,5 @@ export * from './read-model-reader';
 export * from './queries/list-recommendations';
 export * from './queries/reports';
 export * from './queries/sessions';
+export * from './queries/attachment-access';
 export * from './report-threads';

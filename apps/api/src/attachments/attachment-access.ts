@@ -1,11 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { RecommendationStream, type StoredAttachment } from '@app/application';
+import { isUuid, RecommendationStream, type StoredAttachment } from '@app/application';
 import { AppConfig } from '@app/common';
-import { ReadModelReader } from '@app/read-models';
+import { citingItemInScope, ReadModelReader } from '@app/read-models';
 import { readScopeOf, scopeAdmits, type Actor } from '@app/recommendations';
-
-/** At most this many citing items are looked at for one download. */
-const MAX_CITING_ITEMS = 200;
 
 /** Which items cite a file, from the read models (`attachment_refs`). */
 @Injectable()
@@ -14,15 +11,13 @@ export class AttachmentReferences extends ReadModelReader implements OnApplicati
     super(config.DATA_DIR);
   }
 
-  itemsCiting(attachmentId: string): string[] {
+  /** One item citing the file that the caller may read, as the read models have it; null when none. */
+  citingItemInScope(actor: Actor, attachmentId: string): string | null {
     try {
-      const rows = this.connection()
-        .prepare('SELECT id FROM attachment_refs WHERE attachment_id = ? LIMIT ?')
-        .all(attachmentId, MAX_CITING_ITEMS) as Array<{ id: string }>;
-      return rows.map((row) => row.id);
+      return citingItemInScope(this.connection(), actor, attachmentId);
     } catch (error) {
       // Read models from before the table existed are rebuilt at start; until then no item cites a file.
-      if (error instanceof Error && /no such table/.test(error.message)) return [];
+      if (error instanceof Error && /no such table/.test(error.message)) return null;
       throw error;
     }
   }
@@ -34,8 +29,10 @@ export class AttachmentReferences extends ReadModelReader implements OnApplicati
 
 /**
  * Who may download a file: whoever uploaded it, and whoever may read an item that cites it — the
- * item's read scope, checked on the item as its stream has it now (the read models only say where
- * to look). Anyone else is told the file does not exist.
+ * item's read scope, checked on the item as its stream has it now. The item is the one the caller
+ * names (`?item=`, read from its stream: right even while the read models lag or rebuild), else
+ * one the read models find among those citing the file within the caller's scope; either way one
+ * stream is read, whoever asks. Anyone else is told the file does not exist.
  */
 @Injectable()
 export class AttachmentAccess {
@@ -44,15 +41,20 @@ export class AttachmentAccess {
     private readonly streams: RecommendationStream,
   ) {}
 
-  async mayRead(actor: Actor, attachment: StoredAttachment): Promise<boolean> {
+  async mayRead(actor: Actor, attachment: StoredAttachment, namedItem?: string): Promise<boolean> {
     if (attachment.uploadedBy === actor.sub) return true;
-    const scope = readScopeOf(actor);
-    if (scope.kind === 'nothing') return false;
-    for (const id of this.references.itemsCiting(attachment.id)) {
-      const { state } = await this.streams.current(id);
-      if (state.status === 'none') continue;
-      if (state.attachments.some((a) => a.id === attachment.id) && scopeAdmits(scope, state)) return true;
-    }
-    return false;
+    if (readScopeOf(actor).kind === 'nothing') return false;
+    const named = namedItem !== undefined && isUuid(namedItem) ? namedItem.toLowerCase() : null;
+    if (named !== null && (await this.itemAdmits(named, actor, attachment))) return true;
+    const found = this.references.citingItemInScope(actor, attachment.id);
+    // The item named and refused is not read twice.
+    return found !== null && found !== named && (await this.itemAdmits(found, actor, attachment));
+  }
+
+  /** The item, as its stream has it now, cites the file and the caller may read it. */
+  private async itemAdmits(id: string, actor: Actor, attachment: StoredAttachment): Promise<boolean> {
+    const { state } = await this.streams.current(id);
+    if (state.status === 'none') return false;
+    return state.attachments.some((a) => a.id === attachment.id) && scopeAdmits(readScopeOf(actor), state);
   }
 }

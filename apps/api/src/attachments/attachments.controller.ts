@@ -1,4 +1,16 @@
-import { Controller, Get, HttpCode, HttpException, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpException,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -7,6 +19,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiProduces,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -14,7 +27,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import { AttachmentStore, contentDisposition, nameForType, verifiedAgainst } from '@app/attachments';
+import { AttachmentStore, contentDisposition, nameForType, verifiedAgainst, type ReceivedFile } from '@app/attachments';
 import { ApplicationError, AttachmentCatalog, IdempotentRequests, type StoredAttachment } from '@app/application';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
 import { deterministicUuid } from '@app/event-store';
@@ -87,30 +100,43 @@ export class AttachmentsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UploadAnswer> {
-    const { file, name } = await receiveUpload(req, res, this.store);
-    const header = req.headers['idempotency-key'];
-    const key = typeof header === 'string' ? header : undefined;
-    const record = async (id: string) => answerOf(await this.catalog.record({ id, name, ...file }, actor));
-    const answer = key
-      ? await this.idempotency.run(
-          // The file stands for the body: a retry sends the same bytes under the same name.
-          { actor, key, method: req.method, path: req.path, body: { name, sha256: file.sha256, size: file.size } },
-          {
-            actor: { ...actor },
-            occurredAt: this.clock.now().toISOString(),
-            correlationId: correlationId(req),
-            causationId: randomUUID(),
-          },
-          async (idSeed) => ({
-            statusCode: 201,
-            body: { ...(await this.recordOnce(deterministicUuid(`${idSeed}:attachment`), record)) },
-          }),
-        )
-      : { statusCode: 201, body: { ...(await record(randomUUID())) } };
-    const body = answer.body as unknown as UploadAnswer;
-    res.status(answer.statusCode);
-    res.setHeader('Location', `/attachments/${body.id}`);
-    return body;
+    const { file: received, name } = await receiveUpload(req, res, this.store);
+    const { file } = received;
+    // Stored only once recorded: a refused upload (another file under the key, the log failing)
+    // leaves nothing behind. A file is thus recorded a moment before its bytes are under their
+    // name; no one but its uploader has its id by then.
+    const record = async (id: string) => {
+      const recorded = await this.catalog.record({ id, name, ...file }, actor);
+      await received.commit();
+      return answerOf(recorded);
+    };
+    try {
+      const header = req.headers['idempotency-key'];
+      const key = typeof header === 'string' ? header : undefined;
+      const answer = key
+        ? await this.idempotency.run(
+            // The file stands for the body: a retry sends the same bytes under the same name.
+            { actor, key, method: req.method, path: req.path, body: { name, sha256: file.sha256, size: file.size } },
+            {
+              actor: { ...actor },
+              occurredAt: this.clock.now().toISOString(),
+              correlationId: correlationId(req),
+              causationId: randomUUID(),
+            },
+            async (idSeed) => ({
+              statusCode: 201,
+              body: { ...(await this.recordOnce(deterministicUuid(`${idSeed}:attachment`), record, received)) },
+            }),
+          )
+        : { statusCode: 201, body: { ...(await record(randomUUID())) } };
+      const body = answer.body as unknown as UploadAnswer;
+      res.status(answer.statusCode);
+      res.setHeader('Location', `/attachments/${body.id}`);
+      return body;
+    } finally {
+      // Nothing, once committed; else the temporary file (a retry answered as before, a refusal).
+      await received.discard();
+    }
   }
 
   @Get(':id')
@@ -120,16 +146,36 @@ export class AttachmentsController {
       'Content-Type as found from the bytes, Content-Disposition attachment, X-Content-Type-Options nosniff, ETag the sha256.',
   })
   @ApiParam({ name: 'id', description: 'the id answered by POST /attachments' })
+  @ApiQuery({
+    name: 'item',
+    type: String,
+    required: false,
+    description:
+      'the item citing the file, as the caller read it: access is checked on that item directly (right even while lists lag)',
+  })
   @ApiProduces('application/octet-stream')
   async download(
     @Param('id') id: string,
+    @Query('item') item: unknown,
     @CurrentActor() actor: Actor,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const attachment = await this.catalog.get(id);
-    if (!attachment || !(await this.access.mayRead(actor, attachment))) throw notFound();
+    const namedItem = typeof item === 'string' ? item : undefined;
+    if (!attachment || !(await this.access.mayRead(actor, attachment, namedItem))) throw notFound();
     const etag = `"${attachment.sha256}"`;
+    // Every header is known before the file is opened: nothing that can fail stands between the
+    // open and the try that closes it.
+    const headers: Record<string, string> = {
+      'Content-Type': attachment.contentType,
+      'Content-Length': String(attachment.size),
+      'Content-Disposition': contentDisposition(nameForType(attachment.name, attachment.contentType)),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-cache',
+      ETag: etag,
+    };
     const opened = await this.store.open(attachment.sha256);
     if (!opened) {
       throw new HttpException(
@@ -137,48 +183,54 @@ export class AttachmentsController {
         500,
       );
     }
-    if (opened.size !== attachment.size) {
-      opened.stream.destroy();
-      throw new HttpException(
-        { code: 'ATTACHMENT.FILE_CHANGED', message: 'the stored file has changed (see /audit/verify)' },
-        500,
-      );
-    }
-    res.status(200);
-    res.setHeader('Content-Type', attachment.contentType);
-    res.setHeader('Content-Length', String(attachment.size));
-    res.setHeader('Content-Disposition', contentDisposition(nameForType(attachment.name, attachment.contentType)));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.setHeader('ETag', etag);
-    if (req.method === 'HEAD' || req.headers['if-none-match'] === etag) {
-      opened.stream.destroy();
-      if (req.method !== 'HEAD') {
-        res.status(304).removeHeader('Content-Length');
-      }
-      res.end();
-      return;
-    }
     try {
-      await pipeline(opened.stream, verifiedAgainst(attachment.sha256), res);
-    } catch (error) {
-      // Headers are gone: the connection is cut short, so the client sees an incomplete download.
-      if (!res.destroyed) res.destroy();
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-        this.logger.error({ err: error, attachment: attachment.id }, 'attachment download failed');
+      if (opened.size !== attachment.size) {
+        throw new HttpException(
+          { code: 'ATTACHMENT.FILE_CHANGED', message: 'the stored file has changed (see /audit/verify)' },
+          500,
+        );
       }
+      res.status(200);
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      if (req.method === 'HEAD' || req.headers['if-none-match'] === etag) {
+        if (req.method !== 'HEAD') {
+          res.status(304).removeHeader('Content-Length');
+        }
+        res.end();
+        return;
+      }
+      try {
+        await pipeline(opened.stream, verifiedAgainst(attachment.sha256), res);
+      } catch (error) {
+        // Headers are gone: the connection is cut short, so the client sees an incomplete download.
+        if (!res.destroyed) res.destroy();
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+          this.logger.error({ err: error, attachment: attachment.id }, 'attachment download failed');
+        }
+      }
+    } finally {
+      // Closes the file whatever happened above (a pipeline that ended has closed it already).
+      opened.stream.destroy();
     }
   }
 
-  /** Records an upload under an id derived from its Idempotency-Key; a concurrent retry that recorded it first is the same upload. */
-  private async recordOnce(id: string, record: (id: string) => Promise<UploadAnswer>): Promise<UploadAnswer> {
+  /**
+   * Records an upload under an id derived from its Idempotency-Key; a concurrent retry that
+   * recorded it first is the same upload. Its bytes are committed again when they are the same:
+   * a no-op, unless the first request was recorded but failed before its file was stored.
+   */
+  private async recordOnce(
+    id: string,
+    record: (id: string) => Promise<UploadAnswer>,
+    received: ReceivedFile,
+  ): Promise<UploadAnswer> {
     try {
       return await record(id);
     } catch (error) {
       if (!(error instanceof ApplicationError) || error.code !== 'ATTACHMENT.ALREADY_EXISTS') throw error;
       const existing = await this.catalog.get(id);
       if (!existing) throw error;
+      if (existing.sha256 === received.file.sha256) await received.commit();
       return answerOf(existing);
     }
   }

@@ -1,16 +1,14 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Module } from '@nestjs/common';
 import { AttachmentStore, parseSize } from '@app/attachments';
-import { AppConfig, LOGGER } from '@app/common';
+import { AppConfig } from '@app/common';
 import { AttachmentAccess, AttachmentReferences } from './attachment-access';
 import { AttachmentsController } from './attachments.controller';
-
-/** A temporary file this old is an upload a crash cut short. */
-const STALE_UPLOAD_MS = 60 * 60 * 1000;
+import { TemporaryUploadSweeper } from './temporary-upload-sweeper';
 
 /**
  * POST /attachments and GET /attachments/:id over the content-addressed files in
- * `DATA_DIR/attachments`. Exports the store, which `/audit/verify` uses to hash the files again.
+ * `DATA_DIR/attachments`; uploads left unfinished are swept at start and every hour. Exports the
+ * store, which `/audit/verify` uses to hash the files again.
  */
 @Module({
   controllers: [AttachmentsController],
@@ -22,17 +20,8 @@ const STALE_UPLOAD_MS = 60 * 60 * 1000;
     },
     AttachmentReferences,
     AttachmentAccess,
+    TemporaryUploadSweeper,
   ],
   exports: [AttachmentStore],
 })
-export class AttachmentsModule implements OnModuleInit {
-  constructor(
-    private readonly store: AttachmentStore,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const removed = await this.store.sweepTemporary(STALE_UPLOAD_MS);
-    if (removed > 0) this.logger.info({ removed }, 'removed uploads left unfinished by an earlier run');
-  }
-}
+export class AttachmentsModule {}

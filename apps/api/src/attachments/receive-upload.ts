@@ -7,7 +7,7 @@ import {
   cleanFileName,
   UnsupportedAttachmentTypeError,
   type AttachmentStore,
-  type StoredFile,
+  type ReceivedFile,
 } from '@app/attachments';
 
 /** What a multipart body may carry besides the file's bytes (boundaries, part headers, a few small fields). */
@@ -16,7 +16,8 @@ export const MULTIPART_ALLOWANCE = 64 * 1024;
 export const FILE_FIELD = 'file';
 
 export interface ReceivedUpload {
-  file: StoredFile;
+  /** Received, not stored yet: the caller commits it once the upload is recorded, or discards it. */
+  file: ReceivedFile;
   name: string;
 }
 
@@ -31,6 +32,7 @@ export function isAttachmentUpload(req: Request): boolean {
  * A body announced larger than the limit is refused before any of it is read; one that turns out
  * larger, or whose file is not of an allowed type, is refused as soon as that is known: reading
  * stops there, the answer says `Connection: close`, and the store has removed its temporary file.
+ * What it answers is the file received, not yet stored: the caller commits or discards it.
  */
 export function receiveUpload(req: Request, res: Response, store: AttachmentStore): Promise<ReceivedUpload> {
   const bodyLimit = store.limit + MULTIPART_ALLOWANCE;
@@ -75,8 +77,12 @@ export function receiveUpload(req: Request, res: Response, store: AttachmentStor
       fileStream?.destroy(error instanceof Error ? error : new Error(String(error)));
       // The rest of the body is not read: the connection cannot serve another request.
       res.setHeader('Connection', 'close');
-      // The store removes its temporary file before its promise settles: answer after that.
-      void (saving ?? Promise.resolve()).catch(() => undefined).then(() => reject(asHttpError(error, store.limit)));
+      // The store removes a refused file's temporary file before its promise settles, and a file
+      // received whole before the upload failed is discarded here: answer after that.
+      void (saving ?? Promise.resolve(null))
+        .then((upload) => upload?.file.discard())
+        .catch(() => undefined)
+        .then(() => reject(asHttpError(error, store.limit)));
     };
     const count = (chunk: Buffer) => {
       received += chunk.length;
@@ -93,7 +99,7 @@ export function receiveUpload(req: Request, res: Response, store: AttachmentStor
       }
       fileStream = stream;
       const name = cleanFileName(info.filename);
-      saving = store.save(stream).then((file) => ({ file, name }));
+      saving = store.receive(stream).then((file) => ({ file, name }));
       saving.catch(fail);
     });
     parser.on('field', (_name, _value, info) => {
