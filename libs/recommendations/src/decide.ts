@@ -186,13 +186,8 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     }
     case 'SendCoordinationReminder': {
       const { assignment } = state as StateOf<'assigned'>;
-      const part = assignment.coordinating.find((c) => c.department === command.department);
-      const stale =
-        !part ||
-        assignment.assignmentNo !== command.assignmentNo ||
-        part.contributedAt !== null ||
-        !sameInstant(part.dueAt, command.dueAt) ||
-        part.remindersSent.includes(reminderKey(command.lead, command.dueAt));
+      const part = openPart(assignment, command);
+      const stale = !part || part.remindersSent.includes(reminderKey(command.lead, command.dueAt));
       rule.noticeMustStillApply(stale, `coordination reminder ${command.lead} before ${command.dueAt} to ${command.department}`);
       return [
         {
@@ -210,14 +205,8 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     }
     case 'EscalateCoordination': {
       const { assignment } = state as StateOf<'assigned'>;
-      const part = assignment.coordinating.find((c) => c.department === command.department);
-      const stale =
-        !part ||
-        assignment.assignmentNo !== command.assignmentNo ||
-        part.contributedAt !== null ||
-        !sameInstant(part.dueAt, command.dueAt) ||
-        part.escalationLevel >= command.level ||
-        new Date(now).getTime() < new Date(part.dueAt).getTime();
+      const part = openPart(assignment, command);
+      const stale = !part || part.escalationLevel >= command.level || new Date(now).getTime() < new Date(part.dueAt).getTime();
       rule.noticeMustStillApply(stale, `coordination escalation ${command.level} of ${command.dueAt} to ${command.department}`);
       return [
         {
@@ -469,6 +458,16 @@ function assignedBy(command: RecommendationCommand, state: RecommendationState):
 /** The department of the current or latest assignment: the one a notice went to. */
 function lastDepartment(state: Exclude<RecommendationState, { status: 'none' }>): string {
   return leadDepartment(state) ?? '';
+}
+
+/** The coordinating part a notice is about, while it still waits for its contribution by that due date. */
+function openPart(
+  assignment: StateOf<'assigned'>['assignment'],
+  notice: { assignmentNo: number; department: string; dueAt: string },
+): StateOf<'assigned'>['assignment']['coordinating'][number] | null {
+  const part = assignment.coordinating.find((c) => c.department === notice.department);
+  if (!part || assignment.assignmentNo !== notice.assignmentNo || part.contributedAt !== null) return null;
+  return sameInstant(part.dueAt, notice.dueAt) ? part : null;
 }
 
 function sameInstant(a: string, b: string): boolean {

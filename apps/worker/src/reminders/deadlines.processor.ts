@@ -71,107 +71,118 @@ export class DeadlinesProcessor extends TypedProcessor {
 
   private async remind(job: Job<JobPayloads[JobName.Reminder]>): Promise<string> {
     const { recommendationId, assignmentNo, dueAt, lead } = job.data;
-    const seed = reminderSeed(job.data);
     const target = await this.current(recommendationId, assignmentNo, dueAt);
-    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
-    const command = {
-      type: 'SendReminder' as const,
+    return this.fire(job, recommendationId, reminderSeed(job.data), target, (t) => ({
+      type: 'SendReminder',
       recommendationId,
       assignmentNo,
       lead,
-      dueAt: target.dueAt,
-      channels: this.notifier.channelsFor(target.department),
-    } satisfies CommandInput;
-    const notice = await this.record(command, job, seed);
-    if (!notice) return 'stale';
-    await this.notify(notice, target);
-    return 'sent';
+      dueAt: t.dueAt,
+      channels: this.notifier.channelsFor(t.department),
+    }));
   }
 
   private async escalate(job: Job<JobPayloads[JobName.Escalation]>): Promise<string> {
     const { recommendationId, assignmentNo, dueAt, level } = job.data;
-    const seed = escalationSeed(job.data);
     const target = await this.current(recommendationId, assignmentNo, dueAt);
-    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
-    const now = this.clock.now();
-    // A delayed job may wake a moment early; the domain refuses to escalate before the due date.
-    if (now.getTime() < Date.parse(dueAt)) throw new Error(`escalation ${level} woke before the due date ${dueAt}`);
-    const command = {
-      type: 'EscalateDeadline' as const,
+    const now = this.notEarly(target, dueAt, `escalation ${level}`);
+    const fired = await this.fire(
+      job,
       recommendationId,
-      assignmentNo,
-      level,
-      dueAt: target.dueAt,
-      channels: this.notifier.channelsFor(target.department),
-    } satisfies CommandInput;
-    const notice = await this.record(command, job, seed, now);
-    if (!notice) return 'stale';
-    await this.notify(notice, target);
+      escalationSeed(job.data),
+      target,
+      (t) => ({
+        type: 'EscalateDeadline',
+        recommendationId,
+        assignmentNo,
+        level,
+        dueAt: t.dueAt,
+        channels: this.notifier.channelsFor(t.department),
+      }),
+      now,
+    );
+    if (fired !== 'sent') return fired;
     await this.jobs.scheduleNextEscalation({ recommendationId, assignmentNo, dueAt }, level);
     return 'escalated';
   }
 
   private async remindCoordinating(job: Job<JobPayloads[JobName.CoordinationReminder]>): Promise<string> {
     const { recommendationId, assignmentNo, department, dueAt, lead } = job.data;
-    const seed = coordinationReminderSeed(job.data);
     const target = await this.coordinating(recommendationId, assignmentNo, department, dueAt);
-    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
-    const command = {
-      type: 'SendCoordinationReminder' as const,
+    return this.fire(job, recommendationId, coordinationReminderSeed(job.data), target, (t) => ({
+      type: 'SendCoordinationReminder',
       recommendationId,
       assignmentNo,
       department,
       lead,
-      dueAt: target.dueAt,
+      dueAt: t.dueAt,
       channels: this.notifier.channelsFor(department),
-    } satisfies CommandInput;
-    const notice = await this.record(command, job, seed);
-    if (!notice) return 'stale';
-    await this.notify(notice, target);
-    return 'sent';
+    }));
   }
 
   private async escalateCoordinating(job: Job<JobPayloads[JobName.CoordinationEscalation]>): Promise<string> {
     const { recommendationId, assignmentNo, department, dueAt, level } = job.data;
-    const seed = coordinationEscalationSeed(job.data);
     const target = await this.coordinating(recommendationId, assignmentNo, department, dueAt);
-    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
-    const now = this.clock.now();
-    if (now.getTime() < Date.parse(dueAt)) throw new Error(`coordination escalation ${level} woke before the due date ${dueAt}`);
-    const command = {
-      type: 'EscalateCoordination' as const,
+    const now = this.notEarly(target, dueAt, `coordination escalation ${level}`);
+    const fired = await this.fire(
+      job,
       recommendationId,
-      assignmentNo,
-      department,
-      level,
-      dueAt: target.dueAt,
-      channels: this.notifier.channelsFor(department),
-    } satisfies CommandInput;
-    const notice = await this.record(command, job, seed, now);
-    if (!notice) return 'stale';
-    await this.notify(notice, target);
+      coordinationEscalationSeed(job.data),
+      target,
+      (t) => ({
+        type: 'EscalateCoordination',
+        recommendationId,
+        assignmentNo,
+        department,
+        level,
+        dueAt: t.dueAt,
+        channels: this.notifier.channelsFor(department),
+      }),
+      now,
+    );
+    if (fired !== 'sent') return fired;
     await this.jobs.scheduleNextCoordinationEscalation({ recommendationId, assignmentNo, department, dueAt }, level);
     return 'escalated';
   }
 
-  /** Reminds the lead department of an explanation it owes; explanations are not escalated (see planExplanation). */
+  /** Reminds the department an explanation was asked of; explanations are not escalated (see planExplanation). */
   private async remindExplanation(job: Job<JobPayloads[JobName.ExplanationReminder]>): Promise<string> {
     const { recommendationId, explanationNo, dueAt, lead } = job.data;
-    const seed = explanationReminderSeed(job.data);
     const target = await this.explaining(recommendationId, explanationNo, dueAt);
-    if (!target) return this.staleUnlessRecorded(recommendationId, seed);
-    const command = {
-      type: 'SendExplanationReminder' as const,
+    return this.fire(job, recommendationId, explanationReminderSeed(job.data), target, (t) => ({
+      type: 'SendExplanationReminder',
       recommendationId,
       explanationNo,
       lead,
-      dueAt: target.dueAt,
-      channels: this.notifier.channelsFor(target.department),
-    } satisfies CommandInput;
-    const notice = await this.record(command, job, seed);
+      dueAt: t.dueAt,
+      channels: this.notifier.channelsFor(t.department),
+    }));
+  }
+
+  /**
+   * Records the notice a job calls for while its target still applies, and hands it to the
+   * notifier: 'sent', or 'stale' (or 'sent before', when an earlier run recorded it) otherwise.
+   */
+  private async fire(
+    job: Job,
+    id: string,
+    seed: string,
+    target: Target | null,
+    commandFor: (target: Target) => CommandInput & { recommendationId: string },
+    now?: Date,
+  ): Promise<string> {
+    if (!target) return this.staleUnlessRecorded(id, seed);
+    const notice = await this.record(commandFor(target), job, seed, now);
     if (!notice) return 'stale';
     await this.notify(notice, target);
     return 'sent';
+  }
+
+  /** The time an escalation is decided at; a delayed job may wake a moment early, and the domain refuses it then. */
+  private notEarly(target: Target | null, dueAt: string, what: string): Date {
+    const now = this.clock.now();
+    if (target && now.getTime() < Date.parse(dueAt)) throw new Error(`${what} woke before the due date ${dueAt}`);
+    return now;
   }
 
   /** A coordinating department's part if the job still applies to it: the same assignment and due date, not contributed yet. */
