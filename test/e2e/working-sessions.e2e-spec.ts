@@ -178,6 +178,9 @@ describe('a working session followed up with lead and coordinating departments',
       communes: ['tam-thanh'],
     });
     expect(byDepartment.status).toBe(403);
+    // The role is checked before the codes: a commune naming an unknown commune is refused as a commune.
+    const byCommune = await post('/sessions', await commune(t), { workingGroup: 1, date: '2026-02-27', communes: ['atlantis'] });
+    expect(byCommune.status).toBe(403);
   });
 
   it('answers the same session for a retried request with the same Idempotency-Key', async () => {
