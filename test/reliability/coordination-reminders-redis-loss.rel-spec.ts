@@ -83,7 +83,8 @@ describe('coordination and explanation reminders when Redis is lost', () => {
       realTime: true,
       env: {
         // Escalations once, at the due date, while the test runs.
-        REMINDER_LEADS: '4s,2s',
+        // Ten seconds between the reminders: the test looks at the queue between them, on a loaded machine too.
+        REMINDER_LEADS: '20s,10s',
         ESCALATION_EVERY: '1h',
         REDIS_URL: redis.url,
         NOTIFY_WEBHOOK_URL: webhook.url,
@@ -99,25 +100,27 @@ describe('coordination and explanation reminders when Redis is lost', () => {
   });
 
   it('a Redis restarted empty between the reminders: after reconciliation each one left fires once, none sent fires again', async () => {
-    const coordinated = await coordinatedItem(t, 9000);
+    const coordinated = await coordinatedItem(t, 30_000);
     const explaining = await overdueItem(t);
-    await explanationRequested(t, explaining, new Date(Date.now() + 8000).toISOString());
+    await explanationRequested(t, explaining, new Date(Date.now() + 28_000).toISOString());
     // The first reminder of each has fired before the loss; the rest waits in Redis.
     await until(
       async () => (await history(t, coordinated)).some((e) => e.type === 'CoordinationReminderSent'),
       "finance's first reminder",
+      { timeoutMs: 30_000 },
     );
     await until(
       async () => (await history(t, explaining)).some((e) => e.type === 'ExplanationReminderSent'),
       'the first explanation reminder',
+      { timeoutMs: 30_000 },
     );
     const queue = new DeadlinesQueue(redis.url, t.config.QUEUE_PREFIX);
     try {
       const pending = await queue.pendingFor(coordinated);
       expect(pending.filter((id) => id.startsWith('coordination-')).sort()).toEqual(
-        [`coordination-escalation-${coordinated}-1-finance-1`, `coordination-reminder-${coordinated}-1-finance-2s`].sort(),
+        [`coordination-escalation-${coordinated}-1-finance-1`, `coordination-reminder-${coordinated}-1-finance-10s`].sort(),
       );
-      expect(await queue.pendingFor(explaining)).toContain(`explanation-reminder-${explaining}-1-2s`);
+      expect(await queue.pendingFor(explaining)).toContain(`explanation-reminder-${explaining}-1-10s`);
     } finally {
       await queue.close();
     }
@@ -127,25 +130,25 @@ describe('coordination and explanation reminders when Redis is lost', () => {
     await until(
       async () => (await history(t, coordinated)).some((e) => e.type === 'CoordinationEscalated'),
       "finance's escalation",
-      { timeoutMs: 30_000 },
+      { timeoutMs: 60_000 },
     );
     await until(
       async () => (await history(t, explaining)).filter((e) => e.type === 'ExplanationReminderSent').length >= 2,
       'the second explanation reminder',
-      { timeoutMs: 30_000 },
+      { timeoutMs: 60_000 },
     );
     await run(t, coordinated, 'resolve', await department(t, 'home-affairs'));
     await explained(t, explaining);
     await run(t, explaining, 'resolve', await department(t, 'home-affairs'));
 
     expect((await history(t, coordinated)).filter((e) => COORDINATION.includes(e.type)).map(line)).toEqual([
-      'CoordinationReminderSent finance 4s',
-      'CoordinationReminderSent finance 2s',
+      'CoordinationReminderSent finance 20s',
+      'CoordinationReminderSent finance 10s',
       'CoordinationEscalated finance 1',
     ]);
     expect((await history(t, explaining)).filter((e) => e.type === 'ExplanationReminderSent').map(line)).toEqual([
-      'ExplanationReminderSent home-affairs 4s',
-      'ExplanationReminderSent home-affairs 2s',
+      'ExplanationReminderSent home-affairs 20s',
+      'ExplanationReminderSent home-affairs 10s',
     ]);
     // Delivered once each: no notice went out twice because of the replay.
     await until(
@@ -156,7 +159,7 @@ describe('coordination and explanation reminders when Redis is lost', () => {
     );
     const deliveries = [...webhook.about(coordinated), ...webhook.about(explaining)];
     expect(Object.values(countBy(deliveries, (d) => d.deliveryId)).every((n) => n === 1)).toBe(true);
-  }, 90_000);
+  }, 150_000);
 });
 
 describe('deliveries of coordination and explanation notices when Redis is emptied while they wait for a retry', () => {
