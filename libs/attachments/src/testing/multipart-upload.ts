@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import type { Readable } from 'node:stream';
 
 export interface StreamedUpload {
@@ -36,19 +37,7 @@ export interface StreamedUploadAnswer {
  * much it had sent.
  */
 export function streamUpload(url: string, upload: StreamedUpload): Promise<StreamedUploadAnswer> {
-  const boundary = `----fut${randomBytes(12).toString('hex')}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${upload.filename}"\r\n` +
-      `Content-Type: ${upload.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-    'utf8',
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-  const headers: Record<string, string> = {
-    authorization: upload.authorization,
-    'content-type': `multipart/form-data; boundary=${boundary}`,
-    ...(upload.contentLength ? { 'content-length': String(upload.contentLength(head.length + tail.length)) } : {}),
-    ...upload.headers,
-  };
+  const { head, tail, headers } = multipartParts(upload);
   return new Promise((resolve, reject) => {
     let bytesSent = 0;
     let finishedSending = false;
@@ -124,6 +113,114 @@ export function streamUpload(url: string, upload: StreamedUpload): Promise<Strea
     });
     upload.file.on('error', (error) => {
       if (!answered) reject(error);
+    });
+  });
+}
+
+/** The bytes before and after the file in a one-file `multipart/form-data` body, and the request's headers. */
+function multipartParts(upload: StreamedUpload): { head: Buffer; tail: Buffer; headers: Record<string, string> } {
+  const boundary = `----fut${randomBytes(12).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${upload.filename}"\r\n` +
+      `Content-Type: ${upload.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+    'utf8',
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  const headers: Record<string, string> = {
+    authorization: upload.authorization,
+    'content-type': `multipart/form-data; boundary=${boundary}`,
+    ...(upload.contentLength ? { 'content-length': String(upload.contentLength(head.length + tail.length)) } : {}),
+    ...upload.headers,
+  };
+  return { head, tail, headers };
+}
+
+export interface BusyUploadAnswer {
+  /** The answer's status, or null when the connection failed before the client had read an answer. */
+  status: number | null;
+  /** The answer as read, head and body (empty without one). */
+  answer: string;
+  /** Bytes of the body handed to the connection. */
+  bytesSent: number;
+  /** The error that ended the connection (EPIPE, ECONNRESET), if any. */
+  error: string | null;
+  /** From the first byte sent to the connection's close. */
+  elapsedMs: number;
+}
+
+/**
+ * POSTs one file as `multipart/form-data` over a raw socket, as a client busy sending does: the
+ * body goes out as fast as the connection takes it, and the client looks at what the server sent
+ * only every `lookEveryMs` (a document system pushing files from one busy thread, a browser tab on
+ * a loaded machine). Once it sees an answer it stops sending, reads the answer to its end and
+ * closes. A server that closes the connection under it before it looked (a RST: its next write
+ * fails and the socket with the unread answer is gone) leaves it with no answer at all: `status`
+ * null and the connection's `error`.
+ */
+export function busyUpload(url: string, upload: StreamedUpload & { lookEveryMs: number }): Promise<BusyUploadAnswer> {
+  const { head, tail, headers } = multipartParts(upload);
+  const target = new URL(url);
+  const chunked = !upload.contentLength;
+  const requestHead =
+    `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n` +
+    Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('') +
+    (chunked ? 'Transfer-Encoding: chunked\r\n' : '') +
+    '\r\n';
+  const frame = (bytes: Buffer): Buffer =>
+    chunked ? Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]) : bytes;
+
+  return new Promise((resolve) => {
+    // Half-open allowed, as an HTTP client's: the server's FIN after its answer does not stop the sending.
+    const socket = connect({ host: target.hostname, port: Number(target.port || 80), allowHalfOpen: true });
+    const started = Date.now();
+    let bytesSent = 0;
+    let answer = '';
+    let answered = false;
+    let error: string | null = null;
+    const stopSending = () => {
+      upload.file.off('data', send);
+      upload.file.destroy();
+    };
+    let waiting = false;
+    const send = (chunk: Buffer) => {
+      bytesSent += chunk.length;
+      if (!socket.write(frame(chunk)) && !waiting) {
+        waiting = true;
+        upload.file.pause();
+        socket.once('drain', () => {
+          waiting = false;
+          upload.file.resume();
+        });
+      }
+    };
+    // Looks at what came in, as the client gets round to it: until then it stays in the socket.
+    const look = () => {
+      for (let chunk: Buffer | null; (chunk = socket.read() as Buffer | null) !== null;) answer += chunk.toString('latin1');
+      if (answered || !/\r\n\r\n/.test(answer)) return;
+      answered = true;
+      clearInterval(looking);
+      stopSending();
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      socket.once('end', () => socket.destroy());
+    };
+    const looking = setInterval(look, upload.lookEveryMs);
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.once('close', () => {
+      clearInterval(looking);
+      stopSending();
+      const status = answered ? Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? NaN) : null;
+      resolve({ status, answer: answered ? answer : '', bytesSent, error, elapsedMs: Date.now() - started });
+    });
+    socket.once('connect', () => {
+      socket.write(requestHead);
+      send(head);
+      upload.file.on('data', send);
+      upload.file.once('end', () => {
+        if (answered || socket.destroyed) return;
+        socket.write(chunked ? Buffer.concat([frame(tail), Buffer.from('0\r\n\r\n')]) : tail);
+      });
     });
   });
 }
