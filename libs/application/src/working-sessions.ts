@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Directory } from '@app/common';
-import { ConcurrencyError, deterministicUuid, EventStreamRepository, type EventStore } from '@app/event-store';
+import {
+  ConcurrencyError,
+  deterministicUuid,
+  EventStreamRepository,
+  type EventStore,
+  type RecordedEvent,
+} from '@app/event-store';
 import {
   CURRENT_SCHEMA_VERSION,
   decideWorkingSession,
@@ -70,7 +76,7 @@ export class WorkingSessions {
         leader: input.leader ?? null,
         minutesRef: input.minutesRef ?? null,
       },
-      fold(loaded.events.map((e) => e as unknown as WorkingSessionEvent)),
+      fold(loaded.events),
     );
     try {
       const result = await this.repository.append(stream, loaded, events, directContext(actor, this.clock), options.idSeed);
@@ -85,7 +91,7 @@ export class WorkingSessions {
   async get(id: string): Promise<Extract<WorkingSessionState, { status: 'recorded' }> | null> {
     if (!isUuid(id)) return null;
     const loaded = await this.repository.load(workingSessionStream(id.toLowerCase()));
-    const state = fold(loaded.events.map((e) => ({ type: e.type, data: e.data }) as unknown as WorkingSessionEvent));
+    const state = fold(loaded.events);
     return state.status === 'recorded' ? state : null;
   }
 
@@ -97,6 +103,8 @@ export class WorkingSessions {
   }
 }
 
-function fold(events: readonly WorkingSessionEvent[]): WorkingSessionState {
+/** The session's state from its stored events (their shape never changed: no upcasting). */
+function fold(stored: readonly RecordedEvent[]): WorkingSessionState {
+  const events = stored.map((e) => ({ type: e.type, data: e.data }) as unknown as WorkingSessionEvent);
   return events.reduce<WorkingSessionState>(evolveWorkingSession, { status: 'none' });
 }

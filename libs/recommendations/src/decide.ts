@@ -2,7 +2,7 @@ import type { CommandOf, CoordinatingInput, Due, RecommendationCommand } from '.
 import type { AttachmentRef, DocumentsAttached, RecommendationEvent } from './events';
 import { reminderKey } from './evolve';
 import * as rule from './rules';
-import { leadDepartment, overdueness, type RecommendationState, type StateOf } from './state';
+import { leadDepartment, overdueness, partAwaitingContribution, type RecommendationState, type StateOf } from './state';
 
 /**
  * Decides what happens when `command` meets `state`: the events to append, or a DomainError
@@ -186,7 +186,7 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     }
     case 'SendCoordinationReminder': {
       const { assignment } = state as StateOf<'assigned'>;
-      const part = openPart(assignment, command);
+      const part = partAwaitingContribution(assignment, command);
       const stale = !part || part.remindersSent.includes(reminderKey(command.lead, command.dueAt));
       rule.noticeMustStillApply(stale, `coordination reminder ${command.lead} before ${command.dueAt} to ${command.department}`);
       return [
@@ -205,7 +205,7 @@ export function decide(command: RecommendationCommand, state: RecommendationStat
     }
     case 'EscalateCoordination': {
       const { assignment } = state as StateOf<'assigned'>;
-      const part = openPart(assignment, command);
+      const part = partAwaitingContribution(assignment, command);
       const stale = !part || part.escalationLevel >= command.level || new Date(now).getTime() < new Date(part.dueAt).getTime();
       rule.noticeMustStillApply(stale, `coordination escalation ${command.level} of ${command.dueAt} to ${command.department}`);
       return [
@@ -458,16 +458,6 @@ function assignedBy(command: RecommendationCommand, state: RecommendationState):
 /** The department of the current or latest assignment: the one a notice went to. */
 function lastDepartment(state: Exclude<RecommendationState, { status: 'none' }>): string {
   return leadDepartment(state) ?? '';
-}
-
-/** The coordinating part a notice is about, while it still waits for its contribution by that due date. */
-function openPart(
-  assignment: StateOf<'assigned'>['assignment'],
-  notice: { assignmentNo: number; department: string; dueAt: string },
-): StateOf<'assigned'>['assignment']['coordinating'][number] | null {
-  const part = assignment.coordinating.find((c) => c.department === notice.department);
-  if (!part || assignment.assignmentNo !== notice.assignmentNo || part.contributedAt !== null) return null;
-  return sameInstant(part.dueAt, notice.dueAt) ? part : null;
 }
 
 function sameInstant(a: string, b: string): boolean {

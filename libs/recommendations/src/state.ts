@@ -116,6 +116,19 @@ export function leadDepartment(state: RecommendationState): string | null {
   return (state.status === 'assigned' ? state.assignment : state.lastAssignment)?.department ?? null;
 }
 
+/**
+ * The coordinating part a notice (reminder, escalation) is about, while it still waits for its
+ * contribution on that assignment by that due date; null once it no longer does.
+ */
+export function partAwaitingContribution(
+  assignment: Assignment,
+  notice: { assignmentNo: number; department: string; dueAt: string },
+): Coordination | null {
+  const part = assignment.coordinating.find((c) => c.department === notice.department);
+  if (!part || assignment.assignmentNo !== notice.assignmentNo || part.contributedAt !== null) return null;
+  return Date.parse(part.dueAt) === Date.parse(notice.dueAt) ? part : null;
+}
+
 /** An item is overdue when it is assigned and now is past its due date; nothing stores this. */
 export function overdueness(state: RecommendationState, now: Date): { overdue: boolean; daysOverdue: number } {
   if (state.status !== 'assigned') return { overdue: false, daysOverdue: 0 };

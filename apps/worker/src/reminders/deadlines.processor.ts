@@ -5,7 +5,15 @@ import type { Logger } from 'pino';
 import { CLOCK, LOGGER, type Clock } from '@app/common';
 import { deterministicUuid, type RecordedEvent } from '@app/event-store';
 import { RecommendationCommands, RecommendationStream, type CommandInput } from '@app/application';
-import { DomainError, ErrorCodes, isNotice, upcastStored, type Actor, type NoticeEvent } from '@app/recommendations';
+import {
+  DomainError,
+  ErrorCodes,
+  isNotice,
+  partAwaitingContribution,
+  upcastStored,
+  type Actor,
+  type NoticeEvent,
+} from '@app/recommendations';
 import { isChannel, JobName, noticeOf, QueueName, type JobPayloads } from '@app/reminders';
 import { DeadlineJobs } from './deadline-jobs';
 import { Notifier } from './notifier';
@@ -188,9 +196,9 @@ export class DeadlinesProcessor extends TypedProcessor {
   /** A coordinating department's part if the job still applies to it: the same assignment and due date, not contributed yet. */
   private async coordinating(id: string, assignmentNo: number, department: string, dueAt: string): Promise<Target | null> {
     const { state } = await this.streams.current(id);
-    if (state.status !== 'assigned' || state.assignment.assignmentNo !== assignmentNo) return null;
-    const part = state.assignment.coordinating.find((c) => c.department === department);
-    if (!part || part.contributedAt !== null || Date.parse(part.dueAt) !== Date.parse(dueAt)) return null;
+    if (state.status !== 'assigned') return null;
+    const part = partAwaitingContribution(state.assignment, { assignmentNo, department, dueAt });
+    if (!part) return null;
     return { id, title: state.title, commune: state.commune, department, dueAt: part.dueAt };
   }
 
